@@ -1,0 +1,61 @@
+# CX Center — the commands a newcomer needs. See README.md.
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test serve bench install install-dev messages compilemessages lint check-deploy clean
+
+# Zero-setup development: SQLite, tasks run eagerly, mail printed on the console.
+run: export DEBUG ?= true
+run: install compilemessages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "CX Center at http://$(HOST):$(PORT)/ (logins above; password cx-demo-2026)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: export DEBUG ?= true
+test: install-dev compilemessages lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Production-like: gunicorn, a Celery worker and beat on PostgreSQL + Redis (DATABASE_URL, REDIS_URL, SECRET_KEY).
+serve: install compilemessages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/honcho start
+
+bench: install-dev compilemessages
+	$(PY) -m bench
+
+$(VENV)/bin/activate:
+	python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+install: $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements.txt
+
+install-dev: $(VENV)/bin/activate
+	$(PIP) install --quiet -r requirements-dev.txt
+
+compilemessages: install
+	$(PY) scripts/compile_catalogues.py
+
+# Extract new strings into both catalogues; English msgstr default to the source text.
+messages:
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=staticfiles --no-obsolete
+	$(PY) scripts/fill_english_catalogue.py locale/en/LC_MESSAGES/django.po
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# `check --deploy` with the settings production uses.
+check-deploy:
+	DEBUG=false SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=cx.example.com \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

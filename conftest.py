@@ -1,0 +1,70 @@
+"""Fixtures shared by every app's tests: one persona per role, a logged-in client, eager tasks."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from cxcenter.celery import app as celery_app
+from cxcenter.models import Role
+from cxcenter.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks():
+    """Tests run tasks in-process unless a test asks for the real broker itself."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def make_persona(username: str, *roles: str):
+    user = UserFactory(username=username, display_name=username.title())
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+@pytest.fixture
+def persona(db):
+    """Factory fixture: persona("name", Role.DIRECTOR, ...) → a user holding those roles."""
+    return make_persona
+
+
+@pytest.fixture
+def director(db):
+    return make_persona("director", Role.DIRECTOR)
+
+
+@pytest.fixture
+def supervisor(db):
+    return make_persona("supervisor", Role.SUPERVISOR)
+
+
+@pytest.fixture
+def specialist(db):
+    return make_persona("specialist", Role.SPECIALIST)
+
+
+@pytest.fixture
+def general_manager(db):
+    return make_persona("gm", Role.GENERAL_MANAGER)
+
+
+@pytest.fixture
+def account_manager(db):
+    return make_persona("account", Role.ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def ops_supervisor(db):
+    return make_persona("ops", Role.OPS_SUPERVISOR)
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user(user) → the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,65 @@
+"""Excel exports: one helper writes every workbook so every cell is neutralised the same way."""
+
+from collections.abc import Iterable, Sequence
+from io import BytesIO
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from .customer_import import COLUMNS, column_label
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Neutralise text a spreadsheet would run as a formula (CSV/formula injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def workbook_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """A one-sheet write-only workbook as a download."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([safe_cell(str(name)) for name in header])
+    for row in rows:
+        sheet.append([safe_cell(value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def customers_workbook(customers) -> HttpResponse:
+    """The customer list as shown (filters applied)."""
+    header = [column_label(column) for column in COLUMNS]
+    rows = (
+        [
+            customer.name,
+            customer.organisation,
+            customer.industry,
+            customer.get_tier_display(),
+            customer.email,
+            customer.phone,
+            customer.wechat,
+            customer.get_preferred_contact_display(),
+            customer.account_manager.username if customer.account_manager else "",
+            _("yes") if customer.consents_to_surveys else _("no"),
+        ]
+        for customer in customers
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return workbook_response(f"customers-{stamp}.xlsx", str(_("Customers")), header, rows)
+
+
+def customer_import_template() -> HttpResponse:
+    """An empty import file with the expected header and one example row."""
+    header = [column_label(column) for column in COLUMNS]
+    example = [_("Zhang Wei"), _("Example Ltd."), _("Manufacturing"), _("Key customer"), "zhang.wei@example.com",
+               "13800000000", "", _("Phone"), "", _("yes")]
+    return workbook_response("customer-import-template.xlsx", str(_("Customers")), header, [example])

@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The department's posts (岗位); each is a Django group of the same code."""
+
+    SPECIALIST = "specialist", _("CX specialist")
+    SUPERVISOR = "supervisor", _("CX supervisor")
+    DIRECTOR = "director", _("CX director")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    CENTER_DIRECTOR = "center_director", _("Experience centre director")
+    OPS_SUPERVISOR = "ops_supervisor", _("Operations supervisor")
+    SERVICE_SPECIALIST = "service_specialist", _("Service specialist")
+    ACCOUNT_MANAGER = "account_manager", _("Account manager")
+    COMMITTEE = "committee", _("Experience centre committee")
+
+
+class Department(models.Model):
+    """A department (部门) that feedback can be assigned to."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("department-edit", args=[self.pk])
+
+
+class User(AbstractUser):
+    """A member of staff; customers never log in."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Customer(models.Model):
+    """A customer file (客户档案表)."""
+
+    class Tier(models.TextChoices):
+        KEY = "key", _("Key customer")
+        LARGE = "large", _("Large customer")
+        ORDINARY = "ordinary", _("Ordinary customer")
+
+    class ContactWay(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+        WECHAT = "wechat", _("WeChat")
+        FAX = "fax", _("Fax")
+
+    name = models.CharField(_("contact name"), max_length=100)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, default=Tier.ORDINARY)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    wechat = models.CharField(_("WeChat"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    preferred_contact = models.CharField(
+        _("preferred contact way"), max_length=10, choices=ContactWay.choices, default=ContactWay.PHONE
+    )
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_customers",
+    )
+    consents_to_surveys = models.BooleanField(_("consents to surveys"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            # One customer file per e-mail address, whatever its case; invitations are keyed on it.
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="customer_unique_email"
+            ),
+        ]
+        indexes = [models.Index(fields=["tier", "industry"])]
+
+    def __str__(self):
+        if self.organisation:
+            return f"{self.name} ({self.organisation})"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("customer-detail", args=[self.pk])
+
+
+class TimelineEntry(models.Model):
+    """One line of an object's history: who did what, from which state to which, and why."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        TRANSITION = "transition", _("changed status")
+        CONSENT_GIVEN = "consent_given", _("consent to surveys given")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("consent to surveys withdrawn")
+        IMPORTED = "imported", _("imported")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=30, blank=True)
+    to_status = models.CharField(_("to"), max_length=30, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.subject}"

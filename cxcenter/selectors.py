@@ -1,0 +1,69 @@
+"""Reads of the core app: lists, details and the dashboard's figures."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from .filters import CustomerFilter
+from .models import Customer, Department, TimelineEntry
+from .roles import CUSTOMER_READERS, ensure_role
+
+
+def customer_industries() -> list[str]:
+    """The industries in use, for the filter."""
+    return list(
+        Customer.objects.exclude(industry="").order_by("industry").values_list("industry", flat=True).distinct()
+    )
+
+
+def customer_filter(user, params) -> CustomerFilter:
+    """The filtered customer list a reader may see; raises PermissionDenied for other roles."""
+    ensure_role(user, *CUSTOMER_READERS)
+    queryset = Customer.objects.select_related("account_manager")
+    return CustomerFilter(params, queryset=queryset, industries=customer_industries())
+
+
+def customer_page(user, params, page_number, per_page: int):
+    """One page of the filtered customer list with the filter form."""
+    customer_filter_ = customer_filter(user, params)
+    page = Paginator(customer_filter_.qs, per_page).get_page(page_number)
+    return customer_filter_, page
+
+
+def get_customer_for(user, pk: int) -> Customer:
+    """A customer the user may read, or 404/403."""
+    ensure_role(user, *CUSTOMER_READERS)
+    return get_object_or_404(Customer.objects.select_related("account_manager"), pk=pk)
+
+
+def timeline_for(subject) -> list[TimelineEntry]:
+    """The subject's history, newest first, with the actor loaded and state labels resolved."""
+    entries = list(
+        TimelineEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
+        ).select_related("actor")
+    )
+    status_choices = getattr(type(subject), "Status", None)
+    status_labels = dict(status_choices.choices) if status_choices else {}
+    for entry in entries:
+        entry.from_label = status_labels.get(entry.from_status, entry.from_status)
+        entry.to_label = status_labels.get(entry.to_status, entry.to_status)
+    return entries
+
+
+def departments_with_counts():
+    """Departments with their number of members."""
+    return Department.objects.annotate(member_count=Count("members"))
+
+
+def customer_file_figures(user) -> dict:
+    """Dashboard figures on the customer file, in one query: gaps in the file and the user's own customers."""
+    queryset = Customer.objects.all()
+    return queryset.aggregate(
+        total=Count("pk"),
+        without_contact=Count("pk", filter=Q(email="", phone="")),
+        without_consent=Count("pk", filter=Q(consents_to_surveys=False)),
+        mine=Count("pk", filter=Q(account_manager=user)),
+        mine_without_consent=Count("pk", filter=Q(account_manager=user, consents_to_surveys=False)),
+    )
