@@ -7,6 +7,8 @@ from cxcenter.celery import app as celery_app
 from cxcenter.models import Role
 from cxcenter.tests.factories import UserFactory
 
+pytest_plugins = ["cxcenter.tests.browser"]
+
 
 @pytest.fixture(autouse=True)
 def eager_tasks():

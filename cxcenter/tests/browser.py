@@ -1,0 +1,1 @@
+"""Browser test support (Playwright driving Debian's Chromium against the live server)."""
