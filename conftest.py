@@ -67,6 +67,8 @@ def as_user(client):
 
     def login(user):
         client.force_login(user)
+        # Assertions read English text; tests of the Chinese pages ask for zh-hans themselves.
+        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
         return client
 
     return login

@@ -7,8 +7,10 @@ from .models import Customer, Department, TimelineEntry, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("CX Center"), {"fields": ("display_name", "phone", "department",
-                                                                        "preferred_language")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("CX Center"), {"fields": ("display_name", "phone", "department", "preferred_language")}),
+    )
     list_display = ("username", "display_name", "email", "department", "is_active")
     list_filter = ("groups", "department", "is_active")
 

@@ -73,9 +73,10 @@ class CustomerRowForm(forms.ModelForm):
             return False
         raise forms.ValidationError(_("write yes or no"))
 
-    def validate_unique(self):
-        # Duplicates are reported with the file's own row numbers in read_customer_file.
-        pass
+    def _get_validation_exclusions(self):
+        # Duplicate e-mails are reported with the file's own row numbers by duplicate_errors(), so the
+        # model's unique constraint is left out here; the form field still checks the address itself.
+        return super()._get_validation_exclusions() | {"email"}
 
 
 def header_names() -> dict[str, str]:
@@ -128,8 +129,11 @@ def read_customer_file(uploaded) -> list[dict]:
         if all(value in (None, "") for value in values):
             continue
         if len(rows) + len(errors) >= settings.CX_IMPORT_MAX_ROWS:
-            errors.append(RowError(number, _("More than %(limit)d rows; split the file.")
-                                   % {"limit": settings.CX_IMPORT_MAX_ROWS}))
+            errors.append(
+                RowError(
+                    number, _("More than %(limit)d rows; split the file.") % {"limit": settings.CX_IMPORT_MAX_ROWS}
+                )
+            )
             break
         data = {column: cell_text(values[index]) for index, column in columns.items() if index < len(values)}
         data["tier"] = tiers.get(data.get("tier", "").lower(), data.get("tier") or Customer.Tier.ORDINARY)
@@ -186,11 +190,20 @@ def duplicate_errors(rows: list[tuple[int, dict]]) -> list[RowError]:
         if not email:
             continue
         if email in existing:
-            errors.append(RowError(number, _("Duplicate: a customer with the e-mail %(email)s already exists.")
-                                   % {"email": cleaned["email"]}))
+            errors.append(
+                RowError(
+                    number,
+                    _("Duplicate: a customer with the e-mail %(email)s already exists.") % {"email": cleaned["email"]},
+                )
+            )
         elif email in seen:
-            errors.append(RowError(number, _("Duplicate: the e-mail %(email)s is also on row %(row)d.")
-                                   % {"email": cleaned["email"], "row": seen[email]}))
+            errors.append(
+                RowError(
+                    number,
+                    _("Duplicate: the e-mail %(email)s is also on row %(row)d.")
+                    % {"email": cleaned["email"], "row": seen[email]},
+                )
+            )
         else:
             seen[email] = number
     return errors

@@ -44,8 +44,13 @@ def account_manager_card(figures: dict) -> Card:
     if figures["mine"]:
         lines.append({"label": _("Customers you manage"), "figure": figures["mine"], "url": url})
     if figures["mine_without_consent"]:
-        lines.append({"label": _("Of them, without consent to surveys"), "figure": figures["mine_without_consent"],
-                      "url": f"{url}?consents_to_surveys=false"})
+        lines.append(
+            {
+                "label": _("Of them, without consent to surveys"),
+                "figure": figures["mine_without_consent"],
+                "url": f"{url}?consents_to_surveys=false",
+            }
+        )
     return Card(
         title=_("Your customers"),
         empty_text=_("Customers assigned to you as account manager will appear here."),
@@ -57,11 +62,17 @@ def customer_file_card(figures: dict) -> Card:
     url = reverse("customer-list")
     lines = []
     if figures["without_contact"]:
-        lines.append({"label": _("Customers with neither e-mail nor phone"), "figure": figures["without_contact"],
-                      "url": url})
+        lines.append(
+            {"label": _("Customers with neither e-mail nor phone"), "figure": figures["without_contact"], "url": url}
+        )
     if figures["without_consent"]:
-        lines.append({"label": _("Customers who have not consented to surveys"),
-                      "figure": figures["without_consent"], "url": f"{url}?consents_to_surveys=false"})
+        lines.append(
+            {
+                "label": _("Customers who have not consented to surveys"),
+                "figure": figures["without_consent"],
+                "url": f"{url}?consents_to_surveys=false",
+            }
+        )
     return Card(
         title=_("Customer file"),
         empty_text=_("Gaps in the customer file (missing contact details, missing consent) will appear here."),

@@ -60,6 +60,16 @@ def customers_workbook(customers) -> HttpResponse:
 def customer_import_template() -> HttpResponse:
     """An empty import file with the expected header and one example row."""
     header = [column_label(column) for column in COLUMNS]
-    example = [_("Zhang Wei"), _("Example Ltd."), _("Manufacturing"), _("Key customer"), "zhang.wei@example.com",
-               "13800000000", "", _("Phone"), "", _("yes")]
+    example = [
+        _("Zhang Wei"),
+        _("Example Ltd."),
+        _("Manufacturing"),
+        _("Key customer"),
+        "zhang.wei@example.com",
+        "13800000000",
+        "",
+        _("Phone"),
+        "",
+        _("yes"),
+    ]
     return workbook_response("customer-import-template.xlsx", str(_("Customers")), header, [example])

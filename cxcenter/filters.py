@@ -9,7 +9,9 @@ from .models import Customer, Role, User
 
 class CustomerFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    tier = django_filters.ChoiceFilter(label=capfirst(_("tier")), choices=Customer.Tier.choices, empty_label=_("All tiers"))
+    tier = django_filters.ChoiceFilter(
+        label=capfirst(_("tier")), choices=Customer.Tier.choices, empty_label=_("All tiers")
+    )
     industry = django_filters.ChoiceFilter(label=capfirst(_("industry")), empty_label=_("All industries"))
     account_manager = django_filters.ModelChoiceFilter(
         label=capfirst(_("account manager")), queryset=User.objects.none(), empty_label=_("All account managers")

@@ -6,8 +6,9 @@ from .models import Customer, Department, Role, User
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Login"), widget=forms.TextInput(attrs={"autofocus": True,
-                                                                             "autocomplete": "username"}))
+    username = forms.CharField(
+        label=_("Login"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+    )
 
 
 class CustomerForm(forms.ModelForm):
@@ -31,9 +32,9 @@ class CustomerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account_manager"].queryset = User.objects.filter(
-            groups__name=Role.ACCOUNT_MANAGER
-        ).order_by("username")
+        self.fields["account_manager"].queryset = User.objects.filter(groups__name=Role.ACCOUNT_MANAGER).order_by(
+            "username"
+        )
 
 
 class CustomerImportForm(forms.Form):

@@ -112,9 +112,7 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         constraints = [
             # One customer file per e-mail address, whatever its case; invitations are keyed on it.
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="customer_unique_email"
-            ),
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""), name="customer_unique_email"),
         ]
         indexes = [models.Index(fields=["tier", "industry"])]
 

@@ -35,8 +35,12 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # The user's own language wins over the browser's from the first page after login.
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.get_user().preferred_language,
-                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            form.get_user().preferred_language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
         return response
 
 
@@ -63,32 +67,41 @@ def approvals(request):
 
 @role_required(*CUSTOMER_READERS)
 def customer_list(request):
-    customer_filter, page = selectors.customer_page(request.user, request.GET, request.GET.get("page"),
-                                                    settings.CX_PAGE_SIZE)
+    customer_filter, page = selectors.customer_page(
+        request.user, request.GET, request.GET.get("page"), settings.CX_PAGE_SIZE
+    )
     if request.GET.get("export") == "xlsx":
         if not has_role(request.user, *CUSTOMER_FILE_KEEPERS):
             raise PermissionDenied
         return exports.customers_workbook(customer_filter.qs)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "cxcenter/customer_list.html", {
-        "filter": customer_filter,
-        "page": page,
-        "customers": list(page.object_list),
-        "query": query.urlencode(),
-        "can_edit": has_role(request.user, *CUSTOMER_EDITORS),
-        "can_import": has_role(request.user, *CUSTOMER_FILE_KEEPERS),
-    })
+    return render(
+        request,
+        "cxcenter/customer_list.html",
+        {
+            "filter": customer_filter,
+            "page": page,
+            "customers": list(page.object_list),
+            "query": query.urlencode(),
+            "can_edit": has_role(request.user, *CUSTOMER_EDITORS),
+            "can_import": has_role(request.user, *CUSTOMER_FILE_KEEPERS),
+        },
+    )
 
 
 @role_required(*CUSTOMER_READERS)
 def customer_detail(request, pk):
     customer = selectors.get_customer_for(request.user, pk)
-    return render(request, "cxcenter/customer_detail.html", {
-        "customer": customer,
-        "timeline": selectors.timeline_for(customer),
-        "can_edit": has_role(request.user, *CUSTOMER_EDITORS),
-    })
+    return render(
+        request,
+        "cxcenter/customer_detail.html",
+        {
+            "customer": customer,
+            "timeline": selectors.timeline_for(customer),
+            "can_edit": has_role(request.user, *CUSTOMER_EDITORS),
+        },
+    )
 
 
 @role_required(*CUSTOMER_EDITORS)
@@ -137,10 +150,14 @@ def customer_import_template(request):
 
 @role_required(*ALL_STAFF)
 def department_list(request):
-    return render(request, "cxcenter/department_list.html", {
-        "departments": list(selectors.departments_with_counts()),
-        "can_edit": has_role(request.user, *DEPARTMENT_EDITORS),
-    })
+    return render(
+        request,
+        "cxcenter/department_list.html",
+        {
+            "departments": list(selectors.departments_with_counts()),
+            "can_edit": has_role(request.user, *DEPARTMENT_EDITORS),
+        },
+    )
 
 
 @role_required(*DEPARTMENT_EDITORS)

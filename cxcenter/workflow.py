@@ -63,6 +63,12 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
             setattr(subject, field, value)
             update_fields.append(field)
     subject.save(update_fields=update_fields)
-    record(subject, actor=actor, action=TimelineEntry.Action.TRANSITION, from_status=from_status, to_status=to,
-           comment=comment)
+    record(
+        subject,
+        actor=actor,
+        action=TimelineEntry.Action.TRANSITION,
+        from_status=from_status,
+        to_status=to,
+        comment=comment,
+    )
     return subject

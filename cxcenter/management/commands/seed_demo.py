@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cxcenter.models import Customer, Department, Role, User
 
-DEMO_PASSWORD = "cx-demo-2026"
+DEMO_PASSWORD = "cx-demo-2026"  # noqa: S105 (published demo password)
 
 # login → (role, display name, department code, preferred language)
 DEMO_USERS = {
@@ -38,15 +38,34 @@ DEPARTMENTS = [
 
 SURNAMES = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"]
 GIVEN_NAMES = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "霞"]
-ENGLISH_NAMES = ["Oliver Smith", "Emma Johnson", "Liam Brown", "Sophia Wilson", "Noah Taylor", "Mia Anderson",
-                 "Lucas Martin", "Chloe Thompson", "Ethan Clarke", "Grace Walker", "Henry Wright", "Ava Robinson"]
+ENGLISH_NAMES = [
+    "Oliver Smith",
+    "Emma Johnson",
+    "Liam Brown",
+    "Sophia Wilson",
+    "Noah Taylor",
+    "Mia Anderson",
+    "Lucas Martin",
+    "Chloe Thompson",
+    "Ethan Clarke",
+    "Grace Walker",
+    "Henry Wright",
+    "Ava Robinson",
+]
 ORGANISATIONS = [
-    ("华东智能制造有限公司", "制造业"), ("深圳蓝海电子科技有限公司", "电子信息"),
-    ("北京远航物流集团", "物流"), ("上海新世纪零售连锁", "零售"), ("杭州云端信息技术有限公司", "信息技术服务"),
-    ("广州康宁医疗器械有限公司", "医疗器械"), ("成都天府酒店管理有限公司", "酒店餐饮"),
-    ("Harbour Foods Ltd.", "Food and beverage"), ("Northwind Trading Co.", "Retail"),
-    ("Greenfield Energy plc", "Energy"), ("Bluebird Hotels Group", "Hospitality"),
-    ("武汉长江建设工程有限公司", "建筑工程"), ("南京金陵教育科技", "教育"),
+    ("华东智能制造有限公司", "制造业"),
+    ("深圳蓝海电子科技有限公司", "电子信息"),
+    ("北京远航物流集团", "物流"),
+    ("上海新世纪零售连锁", "零售"),
+    ("杭州云端信息技术有限公司", "信息技术服务"),
+    ("广州康宁医疗器械有限公司", "医疗器械"),
+    ("成都天府酒店管理有限公司", "酒店餐饮"),
+    ("Harbour Foods Ltd.", "Food and beverage"),
+    ("Northwind Trading Co.", "Retail"),
+    ("Greenfield Energy plc", "Energy"),
+    ("Bluebird Hotels Group", "Hospitality"),
+    ("武汉长江建设工程有限公司", "建筑工程"),
+    ("南京金陵教育科技", "教育"),
 ]
 
 
@@ -61,8 +80,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: demo data would go into a real database. Use --force to insist.")
         departments = {
-            code: Department.objects.get_or_create(code=code, defaults={"name": name})[0]
-            for code, name in DEPARTMENTS
+            code: Department.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEPARTMENTS
         }
         users = {login: self.demo_user(login, *details, departments) for login, details in DEMO_USERS.items()}
         created = self.demo_customers(users["account"])
