@@ -46,7 +46,7 @@ def account_manager_card(figures: dict) -> Card:
     if figures["mine_without_consent"]:
         lines.append(
             {
-                "label": _("Of them, without consent to surveys"),
+                "label": _("Of which without consent to surveys"),
                 "figure": figures["mine_without_consent"],
                 "url": f"{url}?consents_to_surveys=false",
             }

@@ -18,7 +18,7 @@ class CustomerFilter(django_filters.FilterSet):
     )
     consents_to_surveys = django_filters.BooleanFilter(
         label=capfirst(_("consents to surveys")),
-        widget=forms.Select(choices=[("", _("Any consent")), ("true", _("Consents")), ("false", _("No consent"))]),
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Consented")), ("false", _("Not consented"))]),
     )
 
     class Meta:

@@ -7,7 +7,7 @@ from .models import Customer, Department, Role, User
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Login"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Login name"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
     )
 
 

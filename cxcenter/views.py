@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
@@ -137,7 +138,11 @@ def customer_import(request):
             errors = error.errors
         else:
             customers = services.import_customers(rows=rows, actor=request.user)
-            messages.success(request, _("%(count)d customers imported.") % {"count": len(customers)})
+            count = len(customers)
+            messages.success(
+                request,
+                ngettext("%(count)d customer imported.", "%(count)d customers imported.", count) % {"count": count},
+            )
             return redirect("customer-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "cxcenter/customer_import.html", {"form": form, "errors": errors}, status=status)

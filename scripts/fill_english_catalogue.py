@@ -17,6 +17,7 @@ def main(path: str) -> None:
                 entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
         elif stale or not entry.msgstr:
             entry.msgstr = entry.msgid
+    catalogue.metadata_is_fuzzy = []
     catalogue.save(path)
 
 

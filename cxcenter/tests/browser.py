@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from cxcenter.models import Role
@@ -63,6 +64,9 @@ def chromium() -> Iterator[Browser]:
         finally:
             browser.close()
     finally:
+        # While the loop runs, Django keeps a separate set of connections for this thread; close them before
+        # the loop stops hiding them, or PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
         playwright.stop()
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

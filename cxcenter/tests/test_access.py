@@ -118,3 +118,14 @@ def test_unknown_pages_get_the_styled_not_found_page(as_user, director):
     response = as_user(director).get("/no-such-page/")
     assert response.status_code == 404
     assert "navbar" in response.content.decode()
+
+
+def test_the_server_error_page_stands_alone_and_is_translated(rf):
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("en"):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+    assert 'lang="en"' in response.content.decode()

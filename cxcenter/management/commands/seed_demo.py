@@ -13,15 +13,15 @@ DEMO_PASSWORD = "cx-demo-2026"  # noqa: S105 (published demo password)
 
 # login → (role, display name, department code, preferred language)
 DEMO_USERS = {
-    "director": (Role.DIRECTOR, "王静 (CX Director)", "cx", "zh-hans"),
-    "supervisor": (Role.SUPERVISOR, "李明 (CX Supervisor)", "cx", "zh-hans"),
-    "specialist": (Role.SPECIALIST, "张婷 (CX Specialist)", "cx", "zh-hans"),
-    "gm": (Role.GENERAL_MANAGER, "陈国华 (General Manager)", "office", "zh-hans"),
-    "center": (Role.CENTER_DIRECTOR, "刘洋 (Centre Director)", "centre", "zh-hans"),
-    "ops": (Role.OPS_SUPERVISOR, "赵强 (Operations)", "centre", "zh-hans"),
-    "service": (Role.SERVICE_SPECIALIST, "孙丽 (Service Specialist)", "centre", "zh-hans"),
-    "account": (Role.ACCOUNT_MANAGER, "Emily Zhou (Account Manager)", "sales", "en"),
-    "committee": (Role.COMMITTEE, "周建国 (Committee)", "office", "zh-hans"),
+    "director": (Role.DIRECTOR, "王静", "cx", "zh-hans"),
+    "supervisor": (Role.SUPERVISOR, "李明", "cx", "zh-hans"),
+    "specialist": (Role.SPECIALIST, "张婷", "cx", "zh-hans"),
+    "gm": (Role.GENERAL_MANAGER, "陈国华", "office", "zh-hans"),
+    "center": (Role.CENTER_DIRECTOR, "刘洋", "centre", "zh-hans"),
+    "ops": (Role.OPS_SUPERVISOR, "赵强", "centre", "zh-hans"),
+    "service": (Role.SERVICE_SPECIALIST, "孙丽", "centre", "zh-hans"),
+    "account": (Role.ACCOUNT_MANAGER, "Emily Zhou", "sales", "en"),
+    "committee": (Role.COMMITTEE, "周建国", "office", "zh-hans"),
 }
 
 DEPARTMENTS = [
