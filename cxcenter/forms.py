@@ -38,10 +38,18 @@ class CustomerForm(forms.ModelForm):
 
 
 class CustomerImportForm(forms.Form):
+    MAX_SIZE = 5 * 1024 * 1024
+
     file = forms.FileField(
         label=_("Excel file (.xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > self.MAX_SIZE:
+            raise forms.ValidationError(_("The file is larger than 5 MB; split it into smaller files."))
+        return file
 
 
 class DepartmentForm(forms.ModelForm):

@@ -60,9 +60,8 @@ def update_customer(*, customer_id: int, actor: User, **fields) -> Customer:
 def import_customers(*, rows: list[dict], actor: User) -> list[Customer]:
     """Create customers from validated import rows, all or none, each with an 'imported' timeline entry."""
     ensure_role(actor, *CUSTOMER_EDITORS)
-    customers = Customer.objects.bulk_create(Customer(**row) for row in rows)
-    for customer in customers:
-        workflow.record(customer, actor=actor, action=TimelineEntry.Action.IMPORTED)
+    customers = Customer.objects.bulk_create([Customer(**row) for row in rows])
+    workflow.record_many(customers, actor=actor, action=TimelineEntry.Action.IMPORTED)
     return customers
 
 

@@ -26,6 +26,17 @@ def record(subject, *, actor, action: str, from_status: str = "", to_status: str
     )
 
 
+def record_many(subjects, *, actor, action: str) -> None:
+    """Add the same entry to many subjects' timelines in one insert (bulk imports)."""
+    if not subjects:
+        return
+    content_type = ContentType.objects.get_for_model(subjects[0])
+    TimelineEntry.objects.bulk_create(
+        TimelineEntry(content_type=content_type, object_id=subject.pk, actor=actor, action=action)
+        for subject in subjects
+    )
+
+
 def lock(model, pk):
     """Load a row for update so two people deciding at once are served one after the other."""
     return model.objects.select_for_update().get(pk=pk)

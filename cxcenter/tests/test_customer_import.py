@@ -124,3 +124,21 @@ def test_the_template_can_be_imported_back(as_user, specialist, tmp_path):
     response = upload(client, SimpleUploadedFile("template.xlsx", template.content))
     assert response.status_code == 302
     assert Customer.objects.count() == 1
+
+
+def test_an_oversized_file_is_refused_before_reading(as_user, specialist):
+    big = SimpleUploadedFile("customers.xlsx", b"0" * (5 * 1024 * 1024 + 1))
+    response = upload(as_user(specialist), big)
+    assert response.status_code == 400
+    assert "larger than 5 MB" in response.content.decode()
+    assert not Customer.objects.exists()
+
+
+def test_import_of_many_rows_runs_a_fixed_number_of_queries(as_user, specialist, django_assert_max_num_queries):
+    rows = [[f"客户{n}", "", "", "", f"c{n}@example.com", "", "yes"] for n in range(200)]
+    client = as_user(specialist)
+    with django_assert_max_num_queries(20):
+        response = upload(client, xlsx(rows))
+    assert response.status_code == 302
+    assert Customer.objects.count() == 200
+    assert TimelineEntry.objects.filter(action=TimelineEntry.Action.IMPORTED).count() == 200
