@@ -52,7 +52,8 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
     """Move a locked row to the state `to`, stamp it and write the timeline entry.
 
     The subject declares `Status` choices and a `TRANSITIONS` table {from: {to, …}}. Sets the
-    `<to>_at` / `<to>_by` fields where the model has them. Must run inside transaction.atomic
+    `<stamp>_at` / `<stamp>_by` fields where the model has them; the stamp is the state's value unless
+    the model's optional `STAMPS` maps the state to another name (in_review → submitted). Must run inside transaction.atomic
     on a row obtained with `lock()`; raises InvalidTransition for a move the table does not allow
     and ValueError when a required comment is missing.
     """
@@ -68,8 +69,9 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
         raise ValueError(_("A comment is required for this decision."))
     subject.status = to
     update_fields = ["status"]
+    stamp = getattr(subject, "STAMPS", {}).get(to, to)
     for suffix, value in (("_at", timezone.now()), ("_by", actor)):
-        field = f"{to}{suffix}"
+        field = f"{stamp}{suffix}"
         if hasattr(subject, field):
             setattr(subject, field, value)
             update_fields.append(field)
