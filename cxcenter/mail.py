@@ -16,7 +16,7 @@ def send_to_users(template: str, users, context: dict) -> int:
         return 0
     messages = []
     for user in recipients:
-        with translation.override(user.preferred_language):
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
             full_context = {**context, "recipient": user, "site_url": settings.SITE_URL}
             subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
             body = render_to_string(f"{template}_body.txt", full_context)

@@ -55,8 +55,9 @@ class User(AbstractUser):
         blank=True,
         related_name="members",
     )
+    # Blank until the user picks a language: until then the browser's Accept-Language decides.
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, blank=True
     )
 
     class Meta(AbstractUser.Meta):

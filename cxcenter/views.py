@@ -35,13 +35,12 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        # The user's own language wins over the browser's from the first page after login.
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            form.get_user().preferred_language,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-        )
+        language = form.get_user().preferred_language
+        if language:
+            # A language the user chose wins over the browser's from the first page after login.
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+            )
         return response
 
 

@@ -53,9 +53,9 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
 
     The subject declares `Status` choices and a `TRANSITIONS` table {from: {to, …}}. Sets the
     `<stamp>_at` / `<stamp>_by` fields where the model has them; the stamp is the state's value unless
-    the model's optional `STAMPS` maps the state to another name (in_review → submitted). Must run inside transaction.atomic
-    on a row obtained with `lock()`; raises InvalidTransition for a move the table does not allow
-    and ValueError when a required comment is missing.
+    the model's optional `STAMPS` maps the state to another name (in_review → submitted).
+    Must run inside transaction.atomic on a row obtained with `lock()`; raises InvalidTransition for
+    a move the table does not allow and ValueError when a required comment is missing.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("transition() must run inside transaction.atomic on a locked row.")

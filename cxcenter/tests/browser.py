@@ -10,11 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connections
 from playwright.sync_api import Browser, Page, sync_playwright
-
-from cxcenter.models import Role
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking switches Chromium keeps calling Google services the closed network
@@ -72,20 +69,6 @@ def chromium() -> Iterator[Browser]:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture(autouse=True)
-def role_groups_for_live_server(request):
-    """Give live-server tests the role groups again.
-
-    Those tests run on a transactional database that is flushed after each test, which removes the groups
-    migration 0002 created; without them the persona fixtures would make users without any role.
-    """
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    for role in Role.values:
-        Group.objects.get_or_create(name=role)
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_language_switch_ignores_unknown_languages(as_user, director):
     client = as_user(director)
     client.post(reverse("set_language"), {"language": "xx"})
     director.refresh_from_db()
-    assert director.preferred_language == "zh-hans"
+    assert director.preferred_language == ""
 
 
 def test_accept_language_picks_the_page_language(client):
@@ -105,3 +105,9 @@ def test_forms_are_protected_against_cross_site_requests(director):
     client.force_login(director)
     response = client.post(reverse("customer-create"), {"name": "x"})
     assert response.status_code == 403
+
+
+def test_without_a_chosen_language_the_browser_decides_after_login(client, director):
+    response = login(client, "director", PASSWORD)
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+    assert 'lang="en"' in client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
