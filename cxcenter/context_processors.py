@@ -3,13 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import CUSTOMER_READERS, has_role
 
-# (label, url name, roles allowed; empty means every member of staff)
+# (label, url name, roles allowed; empty means every member of staff). Apps add theirs with register().
 NAVIGATION = [
     (_("Dashboard"), "dashboard", ()),
     (_("Approvals"), "approvals", ()),
+]
+CORE_ENTRIES_AFTER_APPS = [
     (_("Customers"), "customer-list", CUSTOMER_READERS),
     (_("Departments"), "department-list", ()),
 ]
+_app_entries = []
+
+
+def register(label, url_name: str, roles: tuple) -> None:
+    """Add an app's section to the menu; apps call this from AppConfig.ready()."""
+    entry = (label, url_name, tuple(roles))
+    if entry not in _app_entries:
+        _app_entries.append(entry)
 
 
 def navigation(request):
@@ -17,10 +27,17 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    current = request.resolver_match.url_name if request.resolver_match else ""
+    current = request.resolver_match.view_name if request.resolver_match else ""
     entries = [
-        {"label": label, "url": reverse(name), "active": current.split("-")[0] == name.split("-")[0]}
-        for label, name, roles in NAVIGATION
+        {"label": label, "url": reverse(name), "active": section(current) == section(name)}
+        for label, name, roles in [*NAVIGATION, *_app_entries, *CORE_ENTRIES_AFTER_APPS]
         if not roles or has_role(user, *roles)
     ]
     return {"navigation": entries}
+
+
+def section(view_name: str) -> str:
+    """The menu section of a view: its namespace, or the model part of core URL names."""
+    if ":" in view_name:
+        return view_name.split(":")[0]
+    return view_name.split("-")[0]

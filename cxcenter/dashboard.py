@@ -1,9 +1,12 @@
-"""The dashboard: for each role, what is waiting for the user."""
+"""The dashboard: for each role, what is waiting for the user, gathered through the apps' own selectors."""
 
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from surveys.selectors.plans import open_milestones_for
 
 from . import selectors
 from .approvals import pending_approvals_for
@@ -30,12 +33,32 @@ def dashboard_for(user) -> list[Card]:
             lines=[{"label": item.title, "detail": item.kind, "url": item.url} for item in approvals[:5]],
         )
     ]
+    if has_role(user, Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR):
+        cards.append(milestones_card(user))
     figures = selectors.customer_file_figures(user)
     if has_role(user, Role.ACCOUNT_MANAGER):
         cards.append(account_manager_card(figures))
     if has_role(user, *CUSTOMER_FILE_KEEPERS):
         cards.append(customer_file_card(figures))
     return cards
+
+
+def milestones_card(user) -> Card:
+    lines = [
+        {
+            "label": f"{milestone.plan} · {milestone.get_node_display()}",
+            "detail": _("overdue since %(date)s") % {"date": date_format(milestone.due_date, "SHORT_DATE_FORMAT")}
+            if milestone.is_overdue
+            else _("due %(date)s") % {"date": date_format(milestone.due_date, "SHORT_DATE_FORMAT")},
+            "url": milestone.plan.get_absolute_url(),
+        }
+        for milestone in open_milestones_for(user)
+    ]
+    return Card(
+        title=_("Your survey nodes"),
+        empty_text=_("Nodes of approved survey plans that you own will appear here, earliest due first."),
+        lines=lines,
+    )
 
 
 def account_manager_card(figures: dict) -> Card:

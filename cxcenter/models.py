@@ -171,6 +171,7 @@ class TimelineEntry(models.Model):
         CONSENT_GIVEN = "consent_given", _("consent to surveys given")
         CONSENT_WITHDRAWN = "consent_withdrawn", _("consent to surveys withdrawn")
         IMPORTED = "imported", _("imported")
+        MILESTONE_DONE = "milestone_done", _("node done")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self):
+        from cxcenter import approvals, context_processors
+
+        from .permissions import SURVEY_READERS
+        from .selectors import plans
+
+        approvals.register(plans.plans_awaiting_decision)
+        context_processors.register(_("Surveys"), "surveys:plan-list", SURVEY_READERS)
