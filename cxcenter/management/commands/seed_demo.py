@@ -1,11 +1,15 @@
-"""Load the demo organisation: one user per role, departments and 50 customers. Safe to run twice."""
+"""Load the demo organisation: a user per role, departments, 50 customers, then each app's demo data. Idempotent."""
 
 import random
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
+from django.utils.module_loading import module_has_submodule
 
 from cxcenter.models import Customer, Department, Role, User
 
@@ -75,10 +79,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
 
-    @transaction.atomic
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("DEBUG is off: demo data would go into a real database. Use --force to insist.")
+        # Demo decisions notify nobody: their e-mails, sent when the transaction commits, stay in memory.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+            self.seed()
+
+    def seed(self):
         departments = {
             code: Department.objects.get_or_create(code=code, defaults={"name": name})[0] for code, name in DEPARTMENTS
         }
@@ -88,6 +96,10 @@ class Command(BaseCommand):
             f"Demo data ready: {len(users)} users, {len(departments)} departments, "
             f"{created} new customers ({Customer.objects.count()} in all)."
         )
+        for app in apps.get_app_configs():
+            # Each domain app seeds its own demo data from its `demo` module, if it has one.
+            if module_has_submodule(app.module, "demo"):
+                import_module(f"{app.name}.demo").seed(users=users, stdout=self.stdout)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login, (role, display_name, _department, _language) in DEMO_USERS.items():
             self.stdout.write(f"  {login:<11} {Role(role).label}  —  {display_name}")
