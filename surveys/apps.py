@@ -10,7 +10,8 @@ class SurveysConfig(AppConfig):
         from cxcenter import approvals, context_processors
 
         from .permissions import SURVEY_READERS
-        from .selectors import plans
+        from .selectors import budgets, plans
 
         approvals.register(plans.plans_awaiting_decision)
+        approvals.register(budgets.budgets_awaiting_decision)
         context_processors.register(_("Surveys"), "surveys:plan-list", SURVEY_READERS)

@@ -41,6 +41,11 @@ class SurveyBudget(ApprovalStamps):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
 
+    @property
+    def owner(self):
+        """The plan's owner answers for its budget (and hears of its decisions)."""
+        return self.plan.owner
+
 
 class BudgetLine(models.Model):
     """One cost item of a survey budget, estimated before and actual after."""

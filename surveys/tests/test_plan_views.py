@@ -130,7 +130,7 @@ def test_plan_list_query_count_is_flat_with_a_thousand_plans(
     as_user, director, supervisor, count, django_assert_max_num_queries
 ):
     plans = SurveyPlan.objects.bulk_create(
-        SurveyPlan(**plan_fields(supervisor), title=f"计划 {n}", created_by=supervisor) for n in range(count)
+        SurveyPlan(**{**plan_fields(supervisor), "title": f"计划 {n}"}, created_by=supervisor) for n in range(count)
     )
     PlanMilestone.objects.bulk_create(
         PlanMilestone(plan=plan, node=node, owner=supervisor, due_date=TODAY) for plan in plans for node in (1, 2)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter.roles import has_role, role_required
@@ -109,14 +110,18 @@ def plan_action(service, success_message: str, *, with_comment: bool = False):
     return view
 
 
-plan_submit = role_required(*PLAN_AUTHORS)(plan_action(services.submit_plan, _("Plan submitted to the director.")))
-plan_approve = role_required(*DECIDERS)(plan_action(services.approve_plan, _("Plan approved."), with_comment=True))
-plan_return = role_required(*DECIDERS)(
-    plan_action(services.return_plan, _("Plan returned to its owner."), with_comment=True)
+plan_submit = role_required(*PLAN_AUTHORS)(
+    plan_action(services.submit_plan, gettext_lazy("Plan submitted to the director."))
 )
-plan_start = role_required(*PLAN_AUTHORS)(plan_action(services.start_plan, _("Fieldwork started.")))
+plan_approve = role_required(*DECIDERS)(
+    plan_action(services.approve_plan, gettext_lazy("Plan approved."), with_comment=True)
+)
+plan_return = role_required(*DECIDERS)(
+    plan_action(services.return_plan, gettext_lazy("Plan returned to its owner."), with_comment=True)
+)
+plan_start = role_required(*PLAN_AUTHORS)(plan_action(services.start_plan, gettext_lazy("Fieldwork started.")))
 plan_complete = role_required(*PLAN_AUTHORS)(
-    plan_action(services.complete_plan, _("Plan completed."), with_comment=True)
+    plan_action(services.complete_plan, gettext_lazy("Plan completed."), with_comment=True)
 )
 
 
