@@ -10,8 +10,9 @@ class SurveysConfig(AppConfig):
         from cxcenter import approvals, context_processors
 
         from .permissions import SURVEY_READERS
-        from .selectors import budgets, plans
+        from .selectors import budgets, plans, questionnaires
 
         approvals.register(plans.plans_awaiting_decision)
         approvals.register(budgets.budgets_awaiting_decision)
+        approvals.register(questionnaires.questionnaires_awaiting_decision)
         context_processors.register(_("Surveys"), "surveys:plan-list", SURVEY_READERS)

@@ -101,4 +101,5 @@ class IndexFactorFactory(factory.django.DjangoModelFactory):
     system = factory.SubFactory(IndexSystemFactory)
     name = factory.Sequence(lambda n: f"因素 {n}")
     weight = Decimal("100")
+    parent = None
     level = factory.LazyAttribute(lambda factor: factor.parent.level + 1 if factor.parent else 1)

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.urls import reverse
 from django.utils import timezone
 
 from cxcenter.models import Role, TimelineEntry
