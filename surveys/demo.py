@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from surveys.models import IndexSystem, SurveyPlan
-from surveys.services import budgets, index, plans
+from surveys.models import IndexSystem, Question, SurveyPlan
+from surveys.questionnaire_templates import TEMPLATES
+from surveys.selectors.index import active_leaf_factors
+from surveys.services import budgets, index, plans, questionnaires
 
 INDEX_TREE = [
     ("产品质量 Product quality", "40", [("外观 Appearance", "30"), ("使用 Use", "40"), ("功能 Functions", "30")]),
@@ -44,7 +46,35 @@ def seed(*, users: dict, stdout) -> None:
         plan = create_demo_plan(title, product_type, method, month, users)
         move_to(plan, target, supervisor, director)
         created += 1
+    seed_questionnaires(supervisor, director)
     stdout.write(f"Surveys: {created} new plans ({SurveyPlan.objects.count()} in all).")
+
+
+def seed_questionnaires(supervisor, director) -> None:
+    """One questionnaire from each template on the running plan; the physical product one approved and mapped."""
+    plan = SurveyPlan.objects.get(title="智能电暖器新品体验调研")
+    if plan.questionnaires.exists():
+        return
+    leaves = list(active_leaf_factors())
+    for number, template_key in enumerate(TEMPLATES):
+        questionnaire = questionnaires.create_questionnaire(
+            plan_id=plan.pk,
+            actor=supervisor,
+            title="",
+            language="zh-hans" if number % 2 == 0 else "en",
+            is_anonymous=template_key == "satisfaction",
+            introduction="",
+            template_key=template_key,
+        )
+        if template_key != "physical_product":
+            continue
+        # Map the rating questions onto the leaf factors in turn, so the index has something to weigh.
+        rated = Question.objects.filter(section__questionnaire=questionnaire, kind__in=Question.SCORED_KINDS)
+        for position, question in enumerate(rated):
+            question.factor = leaves[position % len(leaves)]
+            question.save(update_fields=["factor"])
+        questionnaires.submit_questionnaire(questionnaire_id=questionnaire.pk, actor=supervisor)
+        questionnaires.approve_questionnaire(questionnaire_id=questionnaire.pk, actor=director, comment="同意使用")
 
 
 def seed_index_system(actor) -> None:
