@@ -1,8 +1,15 @@
+"""Forms of the survey pages: plans and nodes, budgets (amounts in 元), the index tree, questionnaires."""
+
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import Role, User
-from surveys.models import PlanMilestone, SurveyPlan
+from surveys import questionnaire_json, questionnaire_templates
+from surveys.models import BudgetLine, IndexFactor, PlanMilestone, Question, Questionnaire, Section, SurveyPlan
+from surveys.selectors.index import active_leaf_factors
+from surveys.selectors.questionnaires import copy_sources
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,3 +77,224 @@ class MilestoneScheduleForm(forms.ModelForm):
 class MilestoneDoneForm(forms.Form):
     done_on = forms.DateField(label=_("Done on"), required=False, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+NEGATIVE_AMOUNT = _("An amount cannot be negative; enter 0 or more yuan.")
+
+
+class YuanField(forms.DecimalField):
+    """An amount in yuan typed the way the reader's language writes numbers; Django refuses text that is no number."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+        self.error_messages["min_value"] = NEGATIVE_AMOUNT
+
+
+class BudgetLineForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=BudgetLine.Category.choices)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    estimate_amount = YuanField(label=_("Estimate (yuan)"))
+
+
+class ActualAmountForm(forms.Form):
+    actual_amount = YuanField(label=_("Actual (yuan)"))
+
+
+class WeightField(forms.DecimalField):
+    """A weight in percent, 0–100 with two decimals, typed the way the reader's language writes numbers."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", Decimal("100"))
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+
+class IndexSystemForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FactorForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    weight = WeightField(
+        label=_("Weight (%)"),
+        help_text=_("Its share among the factors of the same group; together they add up to 100%."),
+    )
+
+
+class FactorEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=32767,
+        help_text=_("Factors of a group are listed from the lowest position to the highest."),
+    )
+
+
+class SiblingWeightsForm(forms.Form):
+    """One weight field per active factor of a group, named after the factor's id."""
+
+    def __init__(self, *args, factors: list[IndexFactor], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.factors = factors
+        for factor in factors:
+            self.fields[self.field_name(factor)] = WeightField(
+                label=factor.name,
+                initial=factor.weight,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end"}
+                ),
+            )
+
+    @staticmethod
+    def field_name(factor: IndexFactor) -> str:
+        return f"weight_{factor.pk}"
+
+    def rows(self):
+        """(factor, bound field) pairs in the group's order, for the table of the page."""
+        return [(factor, self[self.field_name(factor)]) for factor in self.factors]
+
+    def weights(self) -> dict[int, Decimal]:
+        """The cleaned weights by factor id."""
+        return {factor.pk: self.cleaned_data[self.field_name(factor)] for factor in self.factors}
+
+    def total(self) -> Decimal | None:
+        """The sum of the weights shown: as entered once bound (None while one is not a number), else as saved."""
+        if not self.is_bound:
+            return sum((factor.weight for factor in self.factors), Decimal("0"))
+        self.is_valid()  # cleans the form once if no one has yet; errors added later are kept
+        values = [self.cleaned_data.get(self.field_name(factor)) for factor in self.factors]
+        if any(value is None for value in values):
+            return None
+        return sum(values, Decimal("0"))
+
+
+class QuestionnaireForm(forms.ModelForm):
+    """Title, language, anonymity and introduction of a questionnaire."""
+
+    class Meta:
+        model = Questionnaire
+        fields = ["title", "language", "is_anonymous", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 4})}
+
+
+class QuestionnaireCreateForm(QuestionnaireForm):
+    """A new questionnaire, empty or from a template of the library."""
+
+    template_key = forms.ChoiceField(label=_("Start from"), required=False)
+
+    class Meta(QuestionnaireForm.Meta):
+        fields = ["template_key", *QuestionnaireForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template_key"].choices = [
+            ("", _("An empty questionnaire")),
+            *questionnaire_templates.template_choices(),
+        ]
+        self.fields["title"].required = False
+        self.fields["title"].help_text = _("Leave blank to use the template's title.")
+        self.fields["introduction"].help_text = _("Leave blank to use the template's introduction.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("template_key") and not cleaned.get("title", "").strip():
+            self.add_error("title", _("Give the questionnaire a title, or start from a template."))
+        return cleaned
+
+
+class QuestionnaireCopyForm(forms.Form):
+    """A new questionnaire copied from an earlier one, of this plan or another."""
+
+    source = forms.ModelChoiceField(label=_("Earlier questionnaire"), queryset=Questionnaire.objects.none())
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=Questionnaire._meta.get_field("title").max_length,
+        required=False,
+        help_text=_("Leave blank to keep the earlier questionnaire's title."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = copy_sources()
+        self.fields["source"].label_from_instance = lambda questionnaire: (
+            _("%(questionnaire)s — %(plan)s")
+            % {
+                "questionnaire": questionnaire,
+                "plan": questionnaire.plan,
+            }
+        )
+
+
+class QuestionnaireImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Questionnaire file (.json)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > questionnaire_json.MAX_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 512 KB; a questionnaire file is much smaller."))
+        return file
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title"]
+
+
+class QuestionForm(forms.ModelForm):
+    """A question of the builder; choices are typed one per line."""
+
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Single and multiple choice questions only: one choice per line, at least two."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "help_text", "kind", "is_required", "factor", "choices"]
+        help_texts = {"factor": _("Rating and recommend questions can feed a factor of the satisfaction index.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["factor"].queryset = active_leaf_factors()
+        self.fields["factor"].label_from_instance = lambda factor: f"{factor.system} · {factor}"
+        if self.instance.pk and not self.is_bound:
+            self.initial["choices"] = "\n".join(choice.label for choice in self.instance.choices.all())
+
+    def clean_choices(self):
+        return [line.strip() for line in self.cleaned_data["choices"].splitlines() if line.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, choices, factor = cleaned.get("kind"), cleaned.get("choices", []), cleaned.get("factor")
+        if kind in Question.CHOICE_KINDS and len(choices) < 2:
+            self.add_error("choices", _("Give at least two choices, one per line."))
+        if kind and kind not in Question.CHOICE_KINDS and choices:
+            self.add_error("choices", _("Only single and multiple choice questions have choices; clear this box."))
+        if len(set(choices)) != len(choices):
+            self.add_error("choices", _("Each choice may appear only once."))
+        if kind and factor and kind not in Question.SCORED_KINDS:
+            self.add_error("factor", _("Only rating and recommend questions feed the satisfaction index."))
+        return cleaned
+
+    def service_fields(self) -> dict:
+        """The cleaned data as add_question and update_question take it."""
+        data = {**self.cleaned_data}
+        factor = data.pop("factor")
+        return {**data, "factor_id": factor.pk if factor else None}

@@ -69,11 +69,15 @@ def plan_queryset():
     """Plans with what the list shows, annotated in the same query."""
     today = timezone.localdate()
     # Meta.ordering does not apply to aggregated querysets: order explicitly for stable pages.
-    return SurveyPlan.objects.select_related("owner").order_by("-period_start", "-pk").annotate(
-        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False)),
-        milestones_overdue=Count(
-            "milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_date__lt=today)
-        ),
+    return (
+        SurveyPlan.objects.select_related("owner")
+        .order_by("-period_start", "-pk")
+        .annotate(
+            milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False)),
+            milestones_overdue=Count(
+                "milestones", filter=Q(milestones__done_on__isnull=True, milestones__due_date__lt=today)
+            ),
+        )
     )
 
 

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from cxcenter.roles import role_required
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
-from surveys.budget_forms import ActualAmountForm, BudgetDecisionForm, BudgetLineForm
 from surveys.exports import budget_workbook
+from surveys.forms import ActualAmountForm, BudgetLineForm, DecisionForm
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import budgets as selectors
 from surveys.services import budgets as services
@@ -33,7 +33,7 @@ def budget_detail(request, plan_pk):
             "actions": selectors.budget_actions(request.user, budget),
             "timeline": timeline,
             "return_comment": selectors.return_comment(budget, timeline),
-            "decision_form": BudgetDecisionForm(),
+            "decision_form": DecisionForm(),
         },
     )
 
@@ -115,7 +115,7 @@ def budget_action(service, success_message, *, with_comment: bool = False):
     @require_POST
     def view(request, plan_pk):
         budget = selectors.get_plain_budget_for(request.user, plan_pk)
-        form = BudgetDecisionForm(request.POST)
+        form = DecisionForm(request.POST)
         form.is_valid()
         extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
         try:

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_http_methods
 
 from cxcenter.roles import has_role, role_required
 from cxcenter.selectors import timeline_for
-from surveys import index_exports as exports
-from surveys.index_forms import FactorEditForm, FactorForm, IndexSystemForm, SiblingWeightsForm
+from surveys import exports
+from surveys.forms import FactorEditForm, FactorForm, IndexSystemForm, SiblingWeightsForm
 from surveys.permissions import PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import index as selectors
 from surveys.services import index as services

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from cxcenter.roles import has_role, role_required
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
-from surveys import plan_exports as exports
+from surveys import exports
 from surveys.forms import DecisionForm, MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
 from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import plans as selectors

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from cxcenter.roles import role_required
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
-from surveys.forms import DecisionForm
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
-from surveys.questionnaire_forms import (
+from surveys.forms import (
+    DecisionForm,
     QuestionForm,
     QuestionnaireCopyForm,
     QuestionnaireCreateForm,
@@ -22,6 +21,7 @@ from surveys.questionnaire_forms import (
     QuestionnaireImportForm,
     SectionForm,
 )
+from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.questionnaire_json import (
     QuestionnaireFileError,
     document_from_questionnaire,
