@@ -67,3 +67,11 @@ def customer_file_figures(user) -> dict:
         mine=Count("pk", filter=Q(account_manager=user)),
         mine_without_consent=Count("pk", filter=Q(account_manager=user, consents_to_surveys=False)),
     )
+
+
+def return_comment(subject, timeline) -> str:
+    """The director's reason, shown on a returned item until it is resubmitted."""
+    returned = type(subject).Status.RETURNED
+    if subject.status != returned:
+        return ""
+    return next((entry.comment for entry in timeline if entry.to_status == returned), "")

@@ -106,13 +106,6 @@ def budget_actions(user, budget: SurveyBudget) -> BudgetActions:
     )
 
 
-def return_comment(budget: SurveyBudget, timeline) -> str:
-    """The director's reason while the budget stands returned, from its timeline (newest first)."""
-    if budget.status != SurveyBudget.Status.RETURNED:
-        return ""
-    return next((entry.comment for entry in timeline if entry.to_status == SurveyBudget.Status.RETURNED), "")
-
-
 def budgets_awaiting_decision(user) -> list[PendingApproval]:
     """Submitted budgets for a director to decide, not their own (approvals inbox)."""
     if not has_role(user, *DECIDERS):

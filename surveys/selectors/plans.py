@@ -264,10 +264,3 @@ def schedule_chart(plan: SurveyPlan, milestones, width: int = 640, row_height: i
         "first": first,
         "last": last,
     }
-
-
-def return_comment(plan: SurveyPlan, timeline) -> str:
-    """The director's reason, shown on a returned plan until it is resubmitted."""
-    if plan.status != SurveyPlan.Status.RETURNED:
-        return ""
-    return next((entry.comment for entry in timeline if entry.to_status == SurveyPlan.Status.RETURNED), "")

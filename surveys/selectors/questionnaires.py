@@ -131,13 +131,6 @@ def questionnaire_outline(questionnaire: Questionnaire) -> list[Section]:
     return sections
 
 
-def return_comment(questionnaire: Questionnaire, timeline) -> str:
-    """The director's comment while the questionnaire stays returned, from its timeline (newest first)."""
-    if questionnaire.status != Questionnaire.Status.RETURNED:
-        return ""
-    return next((entry.comment for entry in timeline if entry.to_status == Questionnaire.Status.RETURNED), "")
-
-
 @dataclass(frozen=True)
 class QuestionnaireActions:
     """What the current user may do with a questionnaire in its current state, for the buttons on its page."""

@@ -45,7 +45,7 @@ def test_supervisor_drafts_and_submits_a_budget_and_the_director_approves_it(log
     page.context.clear_cookies()
     page = log_in(works_in_english(director))
     page.goto(f"/surveys/plans/{plan.pk}/budget/")
-    page.get_by_label("Comment (required to return the budget)").fill("Agreed.")
+    page.get_by_label("Comment (required to return it)").fill("Agreed.")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("budget-status")).to_have_text("Approved")

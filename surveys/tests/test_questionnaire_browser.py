@@ -50,7 +50,7 @@ def test_supervisor_builds_from_a_template_previews_on_a_phone_and_the_director_
     page = log_in(works_in_english(director))
     questionnaire = Questionnaire.objects.get()
     page.goto(f"/surveys/questionnaires/{questionnaire.pk}/")
-    page.get_by_label("Comment (required to return the questionnaire)").fill("可以发送")
+    page.get_by_label("Comment (required to return it)").fill("可以发送")
     with page.expect_navigation():
         page.get_by_role("button", name="Approve").click()
     expect(page.get_by_test_id("questionnaire-status")).to_have_text("Approved")

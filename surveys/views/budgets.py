@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter.roles import role_required
-from cxcenter.selectors import timeline_for
+from cxcenter.selectors import return_comment, timeline_for
 from cxcenter.workflow import InvalidTransition
 from surveys.exports import budget_workbook
 from surveys.forms import ActualAmountForm, BudgetLineForm, DecisionForm
@@ -32,7 +32,7 @@ def budget_detail(request, plan_pk):
             "totals": budget.totals,
             "actions": selectors.budget_actions(request.user, budget),
             "timeline": timeline,
-            "return_comment": selectors.return_comment(budget, timeline),
+            "return_comment": return_comment(budget, timeline),
             "decision_form": DecisionForm(),
         },
     )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter.roles import has_role, role_required
-from cxcenter.selectors import timeline_for
+from cxcenter.selectors import return_comment, timeline_for
 from cxcenter.workflow import InvalidTransition
 from surveys import exports
 from surveys.forms import DecisionForm, MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
@@ -66,7 +66,7 @@ def plan_detail(request, pk):
             "chart": selectors.schedule_chart(plan, milestones),
             "actions": selectors.plan_actions(request.user, plan),
             "timeline": timeline,
-            "return_comment": selectors.return_comment(plan, timeline),
+            "return_comment": return_comment(plan, timeline),
             "decision_form": DecisionForm(),
         },
     )

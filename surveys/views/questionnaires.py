@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter.roles import role_required
-from cxcenter.selectors import timeline_for
+from cxcenter.selectors import return_comment, timeline_for
 from cxcenter.workflow import InvalidTransition
 from surveys.forms import (
     DecisionForm,
@@ -137,7 +137,7 @@ def questionnaire_detail(request, pk):
             "actions": actions,
             "problems": selectors.questionnaire_problems(questionnaire) if actions.submit else [],
             "next_versions": list(questionnaire.next_versions.all()),
-            "return_comment": selectors.return_comment(questionnaire, timeline),
+            "return_comment": return_comment(questionnaire, timeline),
             "timeline": timeline,
         },
     )
