@@ -37,7 +37,6 @@ def navigation(request):
 
 
 def section(view_name: str) -> str:
-    """The menu section of a view: its namespace, or the model part of core URL names."""
-    if ":" in view_name:
-        return view_name.split(":")[0]
-    return view_name.split("-")[0]
+    """The menu section of a view: the model part of its URL name (`surveys:plan-detail` → `surveys:plan`)."""
+    namespace, _colon, name = view_name.rpartition(":")
+    return f"{namespace}:{name.split('-')[0]}"

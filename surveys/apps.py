@@ -15,4 +15,6 @@ class SurveysConfig(AppConfig):
         approvals.register(plans.plans_awaiting_decision)
         approvals.register(budgets.budgets_awaiting_decision)
         approvals.register(questionnaires.questionnaires_awaiting_decision)
-        context_processors.register(_("Surveys"), "surveys:plan-list", SURVEY_READERS)
+        context_processors.register(_("Survey plans"), "surveys:plan-list", SURVEY_READERS)
+        context_processors.register(_("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)
+        context_processors.register(_("Satisfaction index"), "surveys:index-system-list", SURVEY_READERS)
