@@ -212,3 +212,44 @@ def test_plan_rates_for_the_kpi_scale(supervisor, director):
     assert rates["due"] == 2 and rates["completed"] == 1 and rates["completion_rate"] == 50.0
     assert rates["execution_rate"] == 50.0
     assert plan_rates(datetime.date(2030, 1, 1), datetime.date(2030, 12, 31))["completion_rate"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_directors_deciding_the_same_plan_at_once_one_wins(supervisor, persona):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL (CI runs on it)")
+    first, second = persona("director1", Role.DIRECTOR), persona("director2", Role.DIRECTOR)
+    plan = services.create_plan(actor=supervisor, **plan_fields(supervisor))
+    services.submit_plan(plan_id=plan.pk, actor=supervisor)
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def decide(service, actor, **extra):
+        start.wait()
+        try:
+            service(plan_id=plan.pk, actor=actor, **extra)
+            outcomes.append("won")
+        except InvalidTransition as error:
+            outcomes.append(str(error))
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(services.approve_plan, first)),
+        threading.Thread(target=decide, args=(services.return_plan, second), kwargs={"comment": "不同意"}),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("won") == 1
+    refusal = next(outcome for outcome in outcomes if outcome != "won")
+    assert refusal  # the loser is told the plan's current state
+    plan.refresh_from_db()
+    decisions = [entry.to_status for entry in timeline_for(plan) if entry.to_status in ("approved", "returned")]
+    assert decisions == [plan.status]
