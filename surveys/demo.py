@@ -135,7 +135,9 @@ def move_to(plan: SurveyPlan, target: str, supervisor, director) -> None:
         return
     plans.start_plan(plan_id=plan.pk, actor=supervisor)
     for milestone in plan.milestones.filter(done_on=None, due_date__lte=timezone.localdate()):
-        plans.complete_milestone(milestone_id=milestone.pk, actor=supervisor, note="按期完成")
+        plans.complete_milestone(
+            milestone_id=milestone.pk, actor=supervisor, note="按期完成", done_on=milestone.due_date
+        )
     if target == Status.COMPLETED:
         for line in plan.budget.lines.all():
             budgets.record_actual_amount(
