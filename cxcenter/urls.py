@@ -24,6 +24,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("surveys/", include("surveys.urls")),
+    path("s/", include("surveys.urls.public")),
     path("feedback/", include("feedback.urls")),
     path("kpi/", include("kpi.urls")),
     path("facilities/", include("facilities.urls")),

@@ -113,20 +113,21 @@ def questionnaire_problems(questionnaire: Questionnaire) -> list[str]:
     return problems
 
 
-def questionnaire_outline(questionnaire: Questionnaire) -> list[Section]:
+def questionnaire_outline(questionnaire: Questionnaire, language: str | None = None) -> list[Section]:
     """The sections as the customer sees them: every question numbered and given its options.
 
-    Each question gets `number` (1, 2, … across sections) and `options` (surveys.answer_scales), labelled in the
-    questionnaire's language; recommend questions also get `scale_ends`. Needs with_contents().
+    Each question gets `number` (1, 2, … across sections) and `options` (surveys.answer_scales), labelled in
+    `language` (default: the questionnaire's); recommend questions also get `scale_ends`. Needs with_contents().
     """
+    language = language or questionnaire.language
     sections = list(questionnaire.sections.all())
     number = 0
-    ends = recommend_ends(questionnaire.language)
+    ends = recommend_ends(language)
     for section in sections:
         for question in section.questions.all():
             number += 1
             question.number = number
-            question.options = answer_options(question, questionnaire.language)
+            question.options = answer_options(question, language)
             question.scale_ends = ends
     return sections
 

@@ -2,13 +2,16 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from cxcenter.tests.factories import UserFactory
+from cxcenter.tests.factories import CustomerFactory, UserFactory
 from surveys.models import (
     BudgetLine,
     Choice,
     IndexFactor,
     IndexSystem,
+    Invitation,
+    InvitationBatch,
     Question,
     Questionnaire,
     Section,
@@ -103,3 +106,24 @@ class IndexFactorFactory(factory.django.DjangoModelFactory):
     weight = Decimal("100")
     parent = None
     level = factory.LazyAttribute(lambda factor: factor.parent.level + 1 if factor.parent else 1)
+
+
+class InvitationBatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InvitationBatch
+
+    questionnaire = factory.SubFactory(QuestionnaireFactory, status=Questionnaire.Status.APPROVED)
+    name = factory.Sequence(lambda n: f"第 {n} 批邀请")
+    deadline = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+    email_subject = "邀请您参与客户体验调研"
+    email_message = "感谢您一直以来的支持。"
+    created_by = factory.SelfAttribute("questionnaire.created_by")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    batch = factory.SubFactory(InvitationBatchFactory)
+    customer = factory.SubFactory(CustomerFactory)
+    email = factory.SelfAttribute("customer.email")
