@@ -19,6 +19,16 @@ def eager_tasks():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def fresh_questionnaire_caches():
+    """Per-process caches of frozen questionnaires must not outlive a test whose ids another test may reuse."""
+    from surveys.answers import frozen_form_questions
+    from surveys.services import responses
+
+    frozen_form_questions.cache_clear()
+    responses._scoring_trees.clear()
+
+
 def make_persona(username: str, *roles: str):
     user = UserFactory(username=username, display_name=username.title())
     user.groups.add(*Group.objects.filter(name__in=roles))

@@ -1,6 +1,10 @@
 """Responses (调研表回收): a customer's answers stored once, scored on the satisfaction index."""
 
+import time
+
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,12 +36,12 @@ def mark_opened(*, invitation: Invitation) -> None:
 @transaction.atomic
 def answer_invitation(
     *,
-    invitation_id: int,
+    invitation: Invitation,
     answers: list[ParsedAnswer],
     source: str = Response.Source.WEB,
     entered_by: User | None = None,
 ) -> Response:
-    """Store the answers to an invitation, once.
+    """Store the answers to an invitation (loaded with its batch and questionnaire), once.
 
     The invitation is claimed with a conditional update, so two tabs or a double click give one response:
     the second waits for the first to commit and then finds the invitation answered. Raises SurveyClosed
@@ -45,13 +49,13 @@ def answer_invitation(
     response keeps no link to the invitation or the customer.
     """
     now = timezone.now()
-    invitation = Invitation.objects.select_related("batch__questionnaire", "customer").get(pk=invitation_id)
     if source == Response.Source.WEB and invitation.batch.is_expired:
         raise SurveyClosed(EXPIRED)
-    if not Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(answered_at=now):
+    claimed = Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(
+        answered_at=now, opened_at=Coalesce("opened_at", Value(now))
+    )
+    if not claimed:
         raise SurveyClosed(ANSWERED)
-    if invitation.opened_at is None:
-        Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=now)
     questionnaire = invitation.batch.questionnaire
     traceable = not questionnaire.is_anonymous
     return store_response(
@@ -60,7 +64,7 @@ def answer_invitation(
         source=source,
         entered_by=entered_by,
         invitation=invitation if traceable else None,
-        customer=invitation.customer if traceable else None,
+        customer_id=invitation.customer_id if traceable else None,
         submitted_at=now,
     )
 
@@ -92,36 +96,50 @@ def record_paper_answers(*, invitation_id: int, answers: list[ParsedAnswer], sou
     ensure_role(actor, *MILESTONE_WORKERS)
     if source not in (Response.Source.PAPER, Response.Source.PHONE):
         raise ValueError(_("Paper and phone answers only."))
-    return answer_invitation(invitation_id=invitation_id, answers=answers, source=source, entered_by=actor)
+    invitation = Invitation.objects.select_related("batch__questionnaire").get(pk=invitation_id)
+    return answer_invitation(invitation=invitation, answers=answers, source=source, entered_by=actor)
 
 
 def store_response(*, questionnaire: Questionnaire, answers: list[ParsedAnswer], **fields) -> Response:
-    """Write the response and its answers in two inserts and score it on the index."""
-    response = Response.objects.create(questionnaire=questionnaire, **fields)
+    """Score the answers on the index, then write the response and its answers in two inserts."""
+    response = Response.objects.create(
+        questionnaire=questionnaire, satisfaction_index=score(questionnaire.pk, answers), **fields
+    )
     Answer.objects.bulk_create(
         Answer(
             response=response,
-            question=answer.question,
+            question_id=answer.question_id,
             choice_id=answer.choice_id,
             number=answer.number,
             text=answer.text,
         )
         for answer in answers
     )
-    response.satisfaction_index = score(questionnaire, answers)
-    if response.satisfaction_index is not None:
-        response.save(update_fields=["satisfaction_index"])
     return response
 
 
-def score(questionnaire: Questionnaire, answers: list[ParsedAnswer]):
+def score(questionnaire_id: int, answers: list[ParsedAnswer]):
     """The response's satisfaction index (0–100), or None when no answer maps to the index."""
-    factors = scoring_tree_for(questionnaire)
+    factors = scoring_tree(questionnaire_id)
     if not factors:
         return None
     scores = {}
     for answer in answers:
-        value = answer_score(answer.question.kind, answer.number)
+        value = answer_score(answer.kind, answer.number)
         if value is not None:
-            scores[answer.question.pk] = value
+            scores[answer.question_id] = value
     return satisfaction_index(factors, scores)
+
+
+SCORING_TREE_SECONDS = 60
+_scoring_trees: dict[int, tuple[float, list]] = {}
+
+
+def scoring_tree(questionnaire_id: int) -> list:
+    """The questionnaire's factor tree, kept for a minute: every submission needs it, weights change rarely."""
+    now = time.monotonic()
+    cached = _scoring_trees.get(questionnaire_id)
+    if cached is None or cached[0] < now:
+        cached = (now + SCORING_TREE_SECONDS, scoring_tree_for(Questionnaire(pk=questionnaire_id)))
+        _scoring_trees[questionnaire_id] = cached
+    return cached[1]
