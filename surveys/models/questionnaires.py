@@ -57,7 +57,7 @@ class Questionnaire(ApprovalStamps):
         verbose_name_plural = _("questionnaires")
 
     def __str__(self):
-        return f"{self.title} (v{self.version})"
+        return _("%(title)s (v%(version)s)") % {"title": self.title, "version": self.version}
 
     def get_absolute_url(self):
         return reverse("surveys:questionnaire-detail", args=[self.pk])

@@ -188,7 +188,7 @@ def record_actual_amount(*, line_id: int, actor: User, actual_amount: Decimal) -
     or a negative amount.
     """
     if not has_role(actor, *ACTUAL_RECORDERS):
-        raise PermissionDenied(_("Only the CX office records actual amounts."))
+        raise PermissionDenied(_("Only CX specialists, the supervisor and the director record actual amounts."))
     line = lock_line(line_id)
     budget = line.budget
     if budget.status != SurveyBudget.Status.APPROVED:
