@@ -143,8 +143,13 @@ class Response(models.Model):
         PAPER = "paper", _("Paper form")
         PHONE = "phone", _("Phone interview")
 
+    # Indexed by (questionnaire, submitted_at) below; every index costs each submission a write.
     questionnaire = models.ForeignKey(
-        Questionnaire, verbose_name=_("questionnaire"), on_delete=models.PROTECT, related_name="responses"
+        Questionnaire,
+        verbose_name=_("questionnaire"),
+        on_delete=models.PROTECT,
+        related_name="responses",
+        db_index=False,
     )
     # One response per invitation, enforced here; null for anonymous questionnaires, which keep no link.
     invitation = models.OneToOneField(
@@ -181,8 +186,9 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
-    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     satisfaction_index = models.DecimalField(
         _("satisfaction index"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -212,7 +218,10 @@ class Answer(models.Model):
     """
 
     response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers")
+    # Indexed by (question, number) below: results group answers by question.
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers", db_index=False
+    )
     choice = models.ForeignKey(
         Choice, verbose_name=_("choice"), on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
@@ -223,7 +232,7 @@ class Answer(models.Model):
         ordering = ["response", "question", "pk"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        indexes = [models.Index(fields=["question", "number"]), models.Index(fields=["question", "choice"])]
+        indexes = [models.Index(fields=["question", "number"])]
 
     def __str__(self):
         return f"{self.question}: {self.choice or self.number or self.text[:30]}"

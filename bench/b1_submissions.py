@@ -1,0 +1,166 @@
+"""B1 survey submissions: a 20-question survey answered through gunicorn vs a bare one-row insert.
+
+Both run on the same gunicorn (2 sync workers) under the same wrk load on loopback. Target: the survey's
+throughput is at least half the bare view's; the 95th percentile latency is reported.
+"""
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+ROOT = BENCH_DIR.parent
+PORT = 8099
+DURATION = int(os.environ.get("B1_SECONDS", "20"))
+CONNECTIONS, THREADS = 8, 2
+INVITATIONS = 40_000
+CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters: Django accepts it unmasked
+
+
+def run(table) -> None:
+    from django.db import connection
+
+    from bench.environment import require
+
+    wrk = require("wrk", "wrk")
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id bigserial PRIMARY KEY, created_at timestamptz, "
+                       "payload text)")
+    questionnaire, tokens = survey_with_invitations()
+    body = survey_body(questionnaire)
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "survey_paths").write_text("\n".join(f"/s/{token}/" for token in tokens))
+        (folder / "survey_body").write_text(body)
+        (folder / "bare_paths").write_text("/bench/bare/\n")
+        (folder / "bare_body").write_text(urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF_SECRET,
+                                                                  "payload": "x" * 200}))
+        with gunicorn():
+            warm_up(wrk, folder)
+            bare = load(wrk, folder / "bare_paths", folder / "bare_body")
+            stored_before = response_count()
+            survey = load(wrk, folder / "survey_paths", folder / "survey_body")
+            stored = response_count() - stored_before
+    bare_rate = bare["requests"] / bare["seconds"]
+    survey_rate = stored / survey["seconds"]
+    ratio = survey_rate / bare_rate
+    table.add("B1", "bare insert view", bare_rate, "req/s", note=f"p95 {bare['p95_ms']:.1f} ms")
+    table.add("B1", "survey submissions stored", survey_rate, "resp/s", note=f"p95 {survey['p95_ms']:.1f} ms")
+    table.add("B1", "survey ÷ bare throughput", ratio, "×", target="≥ 0.50", met=ratio >= 0.5)
+    table.add("B1", "survey p95 latency", survey["p95_ms"], "ms", note=f"{CONNECTIONS} connections")
+    if survey["non2xx"] or survey["errors"]:
+        table.add("B1", "survey requests not 2xx/3xx", survey["non2xx"] + survey["errors"], "", met=False)
+
+
+def survey_with_invitations():
+    """An approved 20-question questionnaire (ratings, choices, text, numbers) and INVITATIONS links."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cxcenter.models import Customer, User
+    from surveys.models import (
+        Choice,
+        Invitation,
+        InvitationBatch,
+        Question,
+        Questionnaire,
+        Section,
+        SurveyPlan,
+    )
+
+    user = User.objects.create(username="bench")
+    plan = SurveyPlan.objects.create(
+        title="bench", goal="bench", product_type="service", method="questionnaire", owner=user, created_by=user,
+        period_start=timezone.localdate(), period_end=timezone.localdate(), report_due=timezone.localdate(),
+        status=SurveyPlan.Status.IN_PROGRESS,
+    )
+    questionnaire = Questionnaire.objects.create(plan=plan, title="bench", language="zh-hans", created_by=user,
+                                                 status=Questionnaire.Status.APPROVED)
+    section = Section.objects.create(questionnaire=questionnaire, title="bench")
+    kinds = [Question.Kind.RATING] * 12 + [Question.Kind.SINGLE] * 3 + [Question.Kind.MULTIPLE] * 2 + [
+        Question.Kind.NUMBER, Question.Kind.RECOMMEND, Question.Kind.TEXT]
+    for position, kind in enumerate(kinds):
+        question = Question.objects.create(section=section, position=position, text=f"Q{position}", kind=kind)
+        if kind in Question.CHOICE_KINDS:
+            Choice.objects.bulk_create(Choice(question=question, position=n, label=f"C{n}") for n in range(4))
+    batch = InvitationBatch.objects.create(
+        questionnaire=questionnaire, name="bench", deadline=timezone.now() + datetime.timedelta(days=7),
+        email_subject="bench", email_message="bench", created_by=user,
+    )
+    customers = Customer.objects.bulk_create(
+        Customer(name=f"C{n}", email=f"c{n}@bench.example.com", consents_to_surveys=True)
+        for n in range(INVITATIONS)
+    )
+    invitations = Invitation.objects.bulk_create(
+        (Invitation(batch=batch, customer=customer, email=customer.email) for customer in customers), batch_size=5000
+    )
+    return questionnaire, [invitation.token for invitation in invitations]
+
+
+def survey_body(questionnaire) -> str:
+    from surveys.models import Question
+
+    fields = [("csrfmiddlewaretoken", CSRF_SECRET)]
+    for question in Question.objects.filter(section__questionnaire=questionnaire).prefetch_related("choices"):
+        name = f"q-{question.pk}"
+        choices = [str(choice.pk) for choice in question.choices.all()]
+        if question.kind == Question.Kind.RATING:
+            fields.append((name, "2"))
+        elif question.kind == Question.Kind.SINGLE:
+            fields.append((name, choices[0]))
+        elif question.kind == Question.Kind.MULTIPLE:
+            fields += [(name, choices[0]), (name, choices[2])]
+        elif question.kind == Question.Kind.NUMBER:
+            fields.append((name, "3"))
+        elif question.kind == Question.Kind.RECOMMEND:
+            fields.append((name, "9"))
+        else:
+            fields.append((name, "产品整体不错，希望售后响应更快一些。"))
+    return urllib.parse.urlencode(fields)
+
+
+class gunicorn:  # noqa: N801 - used as a context manager, like open()
+    """gunicorn with 2 sync workers serving the product plus the bare view."""
+
+    def __enter__(self):
+        env = {**os.environ, "ROOT_URLCONF": "bench.urls"}
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv/bin/gunicorn"), "cxcenter.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )
+        for _attempt in range(100):
+            if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{PORT}/healthz"]).returncode == 0:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def warm_up(wrk, folder) -> None:
+    load(wrk, folder / "bare_paths", folder / "bare_body", seconds=3)
+
+
+def load(wrk, paths, body, seconds: int = DURATION) -> dict:
+    env = {**os.environ, "PATHS_FILE": str(paths), "BODY_FILE": str(body), "CSRF_SECRET": CSRF_SECRET,
+           "THREADS": str(THREADS)}
+    result = subprocess.run(
+        [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s",
+         str(BENCH_DIR / "wrk_post.lua"), f"http://127.0.0.1:{PORT}"],
+        env=env, capture_output=True, text=True, check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def response_count() -> int:
+    from surveys.models import Response
+
+    return Response.objects.count()
