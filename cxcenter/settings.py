@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "cxcenter.urls"
+ROOT_URLCONF = env("ROOT_URLCONF", default="cxcenter.urls")
 WSGI_APPLICATION = "cxcenter.wsgi.application"
 
 TEMPLATES = [
