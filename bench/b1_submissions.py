@@ -28,8 +28,9 @@ def run(table) -> None:
 
     wrk = require("wrk", "wrk")
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE IF NOT EXISTS bench_row (id bigserial PRIMARY KEY, created_at timestamptz, "
-                       "payload text)")
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_row (id bigserial PRIMARY KEY, created_at timestamptz, payload text)"
+        )
     questionnaire, tokens = survey_with_invitations()
     body = survey_body(questionnaire)
     with tempfile.TemporaryDirectory() as folder:
@@ -37,8 +38,9 @@ def run(table) -> None:
         (folder / "survey_paths").write_text("\n".join(f"/s/{token}/" for token in tokens))
         (folder / "survey_body").write_text(body)
         (folder / "bare_paths").write_text("/bench/bare/\n")
-        (folder / "bare_body").write_text(urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF_SECRET,
-                                                                  "payload": "x" * 200}))
+        (folder / "bare_body").write_text(
+            urllib.parse.urlencode({"csrfmiddlewaretoken": CSRF_SECRET, "payload": "x" * 200})
+        )
         with gunicorn():
             warm_up(wrk, folder)
             bare = load(wrk, folder / "bare_paths", folder / "bare_body")
@@ -75,26 +77,41 @@ def survey_with_invitations():
 
     user = User.objects.create(username="bench")
     plan = SurveyPlan.objects.create(
-        title="bench", goal="bench", product_type="service", method="questionnaire", owner=user, created_by=user,
-        period_start=timezone.localdate(), period_end=timezone.localdate(), report_due=timezone.localdate(),
+        title="bench",
+        goal="bench",
+        product_type="service",
+        method="questionnaire",
+        owner=user,
+        created_by=user,
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+        report_due=timezone.localdate(),
         status=SurveyPlan.Status.IN_PROGRESS,
     )
-    questionnaire = Questionnaire.objects.create(plan=plan, title="bench", language="zh-hans", created_by=user,
-                                                 status=Questionnaire.Status.APPROVED)
+    questionnaire = Questionnaire.objects.create(
+        plan=plan, title="bench", language="zh-hans", created_by=user, status=Questionnaire.Status.APPROVED
+    )
     section = Section.objects.create(questionnaire=questionnaire, title="bench")
-    kinds = [Question.Kind.RATING] * 12 + [Question.Kind.SINGLE] * 3 + [Question.Kind.MULTIPLE] * 2 + [
-        Question.Kind.NUMBER, Question.Kind.RECOMMEND, Question.Kind.TEXT]
+    kinds = (
+        [Question.Kind.RATING] * 12
+        + [Question.Kind.SINGLE] * 3
+        + [Question.Kind.MULTIPLE] * 2
+        + [Question.Kind.NUMBER, Question.Kind.RECOMMEND, Question.Kind.TEXT]
+    )
     for position, kind in enumerate(kinds):
         question = Question.objects.create(section=section, position=position, text=f"Q{position}", kind=kind)
         if kind in Question.CHOICE_KINDS:
             Choice.objects.bulk_create(Choice(question=question, position=n, label=f"C{n}") for n in range(4))
     batch = InvitationBatch.objects.create(
-        questionnaire=questionnaire, name="bench", deadline=timezone.now() + datetime.timedelta(days=7),
-        email_subject="bench", email_message="bench", created_by=user,
+        questionnaire=questionnaire,
+        name="bench",
+        deadline=timezone.now() + datetime.timedelta(days=7),
+        email_subject="bench",
+        email_message="bench",
+        created_by=user,
     )
     customers = Customer.objects.bulk_create(
-        Customer(name=f"C{n}", email=f"c{n}@bench.example.com", consents_to_surveys=True)
-        for n in range(INVITATIONS)
+        Customer(name=f"C{n}", email=f"c{n}@bench.example.com", consents_to_surveys=True) for n in range(INVITATIONS)
     )
     invitations = Invitation.objects.bulk_create(
         (Invitation(batch=batch, customer=customer, email=customer.email) for customer in customers), batch_size=5000
@@ -130,9 +147,18 @@ class gunicorn:  # noqa: N801 - used as a context manager, like open()
     def __enter__(self):
         env = {**os.environ, "ROOT_URLCONF": "bench.urls"}
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "cxcenter.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{PORT}",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "cxcenter.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         for _attempt in range(100):
             if subprocess.run(["curl", "-s", "-o", "/dev/null", f"http://127.0.0.1:{PORT}/healthz"]).returncode == 0:
@@ -150,12 +176,29 @@ def warm_up(wrk, folder) -> None:
 
 
 def load(wrk, paths, body, seconds: int = DURATION) -> dict:
-    env = {**os.environ, "PATHS_FILE": str(paths), "BODY_FILE": str(body), "CSRF_SECRET": CSRF_SECRET,
-           "THREADS": str(THREADS)}
+    env = {
+        **os.environ,
+        "PATHS_FILE": str(paths),
+        "BODY_FILE": str(body),
+        "CSRF_SECRET": CSRF_SECRET,
+        "THREADS": str(THREADS),
+    }
     result = subprocess.run(
-        [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "-s",
-         str(BENCH_DIR / "wrk_post.lua"), f"http://127.0.0.1:{PORT}"],
-        env=env, capture_output=True, text=True, check=True,
+        [
+            wrk,
+            f"-t{THREADS}",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(BENCH_DIR / "wrk_post.lua"),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout.strip().splitlines()[-1])
 

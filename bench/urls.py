@@ -13,7 +13,9 @@ from cxcenter.urls import urlpatterns as product_urlpatterns
 @require_POST
 def bare_insert(request):
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO bench_row (created_at, payload) VALUES (now(), %s)", [request.POST.get("payload", "")])
+        cursor.execute(
+            "INSERT INTO bench_row (created_at, payload) VALUES (now(), %s)", [request.POST.get("payload", "")]
+        )
     return HttpResponse("ok")
 
 
