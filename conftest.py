@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests: one persona per role, a logged-in client, eager tasks."""
 
 import pytest
+from django.utils import translation
 from django.contrib.auth.models import Group
 
 from cxcenter.celery import app as celery_app
@@ -17,6 +18,13 @@ def eager_tasks():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Service messages are asserted in English; tests of the Chinese pages ask for zh-hans themselves."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
