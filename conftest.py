@@ -1,8 +1,8 @@
 """Fixtures shared by every app's tests: one persona per role, a logged-in client, eager tasks."""
 
 import pytest
-from django.utils import translation
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from cxcenter.celery import app as celery_app
 from cxcenter.models import Role

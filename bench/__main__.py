@@ -2,10 +2,10 @@
 
 import sys
 
-from bench import b1_submissions, environment
+from bench import b1_submissions, b4_export, environment
 from bench.report import Table
 
-BENCHMARKS = {"B1": b1_submissions}
+BENCHMARKS = {"B1": b1_submissions, "B4": b4_export}
 
 
 def main(names: list[str]) -> int:

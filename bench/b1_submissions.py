@@ -59,64 +59,11 @@ def run(table) -> None:
 
 
 def survey_with_invitations():
-    """An approved 20-question questionnaire (ratings, choices, text, numbers) and INVITATIONS links."""
-    import datetime
+    """An approved 20-question questionnaire and INVITATIONS links to it."""
+    from bench import data
 
-    from django.utils import timezone
-
-    from cxcenter.models import Customer, User
-    from surveys.models import (
-        Choice,
-        Invitation,
-        InvitationBatch,
-        Question,
-        Questionnaire,
-        Section,
-        SurveyPlan,
-    )
-
-    user = User.objects.create(username="bench")
-    plan = SurveyPlan.objects.create(
-        title="bench",
-        goal="bench",
-        product_type="service",
-        method="questionnaire",
-        owner=user,
-        created_by=user,
-        period_start=timezone.localdate(),
-        period_end=timezone.localdate(),
-        report_due=timezone.localdate(),
-        status=SurveyPlan.Status.IN_PROGRESS,
-    )
-    questionnaire = Questionnaire.objects.create(
-        plan=plan, title="bench", language="zh-hans", created_by=user, status=Questionnaire.Status.APPROVED
-    )
-    section = Section.objects.create(questionnaire=questionnaire, title="bench")
-    kinds = (
-        [Question.Kind.RATING] * 12
-        + [Question.Kind.SINGLE] * 3
-        + [Question.Kind.MULTIPLE] * 2
-        + [Question.Kind.NUMBER, Question.Kind.RECOMMEND, Question.Kind.TEXT]
-    )
-    for position, kind in enumerate(kinds):
-        question = Question.objects.create(section=section, position=position, text=f"Q{position}", kind=kind)
-        if kind in Question.CHOICE_KINDS:
-            Choice.objects.bulk_create(Choice(question=question, position=n, label=f"C{n}") for n in range(4))
-    batch = InvitationBatch.objects.create(
-        questionnaire=questionnaire,
-        name="bench",
-        deadline=timezone.now() + datetime.timedelta(days=7),
-        email_subject="bench",
-        email_message="bench",
-        created_by=user,
-    )
-    customers = Customer.objects.bulk_create(
-        Customer(name=f"C{n}", email=f"c{n}@bench.example.com", consents_to_surveys=True) for n in range(INVITATIONS)
-    )
-    invitations = Invitation.objects.bulk_create(
-        (Invitation(batch=batch, customer=customer, email=customer.email) for customer in customers), batch_size=5000
-    )
-    return questionnaire, [invitation.token for invitation in invitations]
+    questionnaire = data.twenty_question_questionnaire("bench B1")
+    return questionnaire, data.invitations(questionnaire, INVITATIONS)
 
 
 def survey_body(questionnaire) -> str:

@@ -12,28 +12,38 @@ CORE_ENTRIES_AFTER_APPS = [
     (_("Customers"), "customer-list", CUSTOMER_READERS),
     (_("Departments"), "department-list", ()),
 ]
-_app_entries = []
+# App sections by menu: {menu label: [(label, url name, roles), …]}, in the order apps registered them.
+_app_menus: dict = {}
 
 
-def register(label, url_name: str, roles: tuple) -> None:
-    """Add an app's section to the menu; apps call this from AppConfig.ready()."""
+def register(menu, label, url_name: str, roles: tuple) -> None:
+    """Add a page of an app under its menu (a dropdown); apps call this from AppConfig.ready()."""
+    entries = _app_menus.setdefault(menu, [])
     entry = (label, url_name, tuple(roles))
-    if entry not in _app_entries:
-        _app_entries.append(entry)
+    if entry not in entries:
+        entries.append(entry)
 
 
 def navigation(request):
-    """The menu entries the current user may use."""
+    """The menu the current user may use: top-level links, and app menus with their pages."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    current = request.resolver_match.view_name if request.resolver_match else ""
-    entries = [
-        {"label": label, "url": reverse(name), "active": section(current) == section(name)}
-        for label, name, roles in [*NAVIGATION, *_app_entries, *CORE_ENTRIES_AFTER_APPS]
-        if not roles or has_role(user, *roles)
-    ]
-    return {"navigation": entries}
+    current = section(request.resolver_match.view_name) if request.resolver_match else ""
+
+    def links(entries):
+        return [
+            {"label": label, "url": reverse(name), "active": current == section(name)}
+            for label, name, roles in entries
+            if not roles or has_role(user, *roles)
+        ]
+
+    menu = links(NAVIGATION)
+    for label, entries in _app_menus.items():
+        pages = links(entries)
+        if pages:
+            menu.append({"label": label, "pages": pages, "active": any(page["active"] for page in pages)})
+    return {"navigation": menu + links(CORE_ENTRIES_AFTER_APPS)}
 
 
 def section(view_name: str) -> str:

@@ -172,6 +172,7 @@ class TimelineEntry(models.Model):
         CONSENT_WITHDRAWN = "consent_withdrawn", _("consent to surveys withdrawn")
         IMPORTED = "imported", _("imported")
         MILESTONE_DONE = "milestone_done", _("node done")
+        REMINDED = "reminded", _("reminder sent")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -193,3 +194,38 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.subject}"
+
+
+class ExportFile(models.Model):
+    """A large export (导出文件) built by a task into a private file, fetched later from a download link."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    # What to build: a key of settings.CX_EXPORT_BUILDERS, and what the builder needs (ids, filters).
+    kind = models.CharField(_("kind"), max_length=50)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    filename = models.CharField(_("file name"), max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Relative to settings.PRIVATE_ROOT, never served by the web server.
+    file_path = models.CharField(_("file"), max_length=300, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"), null=True, blank=True, db_index=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("export file")
+        verbose_name_plural = _("export files")
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self):
+        return self.title or self.filename

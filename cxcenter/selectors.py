@@ -1,12 +1,13 @@
 """Reads of the core app: lists, details and the dashboard's figures."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from .filters import CustomerFilter
-from .models import Customer, Department, TimelineEntry
+from .models import Customer, Department, ExportFile, TimelineEntry
 from .roles import CUSTOMER_READERS, ensure_role
 
 
@@ -75,3 +76,14 @@ def return_comment(subject, timeline) -> str:
     if subject.status != returned:
         return ""
     return next((entry.comment for entry in timeline if entry.to_status == returned), "")
+
+
+def get_export_for(user, pk: int, kind: str) -> ExportFile:
+    """An export of this kind, or 404; PermissionDenied unless the user asked for it.
+
+    The caller checks the role that may read what the kind exports.
+    """
+    export = get_object_or_404(ExportFile.objects.select_related("requested_by"), pk=pk, kind=kind)
+    if export.requested_by_id != user.pk:
+        raise PermissionDenied
+    return export

@@ -1,11 +1,20 @@
-"""Every write of the core app: customers, departments, users' preferences."""
+"""Every write of the core app: customers, departments, users' preferences, export files."""
 
+import datetime
+import logging
+import secrets
+from pathlib import Path
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from kombu.exceptions import KombuError
 
-from . import workflow
-from .models import Customer, Department, Role, TimelineEntry, User
+from . import tasks, workflow
+from .models import Customer, Department, ExportFile, Role, TimelineEntry, User
 from .roles import CUSTOMER_EDITORS, DEPARTMENT_EDITORS, ensure_role, has_role
 
 
@@ -81,3 +90,110 @@ def set_preferred_language(*, user: User, language: str) -> None:
     if user.is_authenticated and user.preferred_language != language:
         user.preferred_language = language
         user.save(update_fields=["preferred_language"])
+
+
+logger = logging.getLogger(__name__)
+EXPORT_FOLDER = "exports"
+# A pending export this old lost its message (broker down when it was asked for): the sweep queues it again.
+EXPORT_REQUEUE_AFTER = datetime.timedelta(minutes=15)
+# A pending export older than this was lost with its worker; it is marked failed so the user can ask again.
+EXPORT_GIVE_UP_AFTER = datetime.timedelta(hours=6)
+
+
+@transaction.atomic
+def request_export(*, actor: User, kind: str, params: dict, filename: str, title: str = "") -> ExportFile:
+    """Queue a large export for a task; the requester fetches the file from its page when it is ready.
+
+    The caller checks that the actor may read what is exported. Raises ValueError for a kind missing from
+    settings.CX_EXPORT_BUILDERS.
+    """
+    if kind not in settings.CX_EXPORT_BUILDERS:
+        raise ValueError(f"No export builder for {kind!r}.")
+    export = ExportFile.objects.create(
+        kind=kind, params=params, filename=filename, title=title[:200], requested_by=actor
+    )
+    transaction.on_commit(lambda: queue_export(export.pk))
+    return export
+
+
+def queue_export(export_id: int) -> None:
+    """Put an export's build on the broker; while the broker is down the export stays pending for the sweep."""
+    try:
+        tasks.build_export_task.delay(export_id)
+    except (KombuError, OSError) as error:
+        logger.warning("Broker unreachable, export %s left for the sweep: %s", export_id, error)
+
+
+def build_export(*, export_id: int) -> ExportFile:
+    """Build a pending export into a file under PRIVATE_ROOT with its kind's builder; a ready or failed one stays.
+
+    The file is written under a temporary name and renamed when complete, so a download never sees half a
+    workbook. A builder's error marks the export failed and is raised again for the worker's log.
+    """
+    export = ExportFile.objects.get(pk=export_id)
+    if export.status != ExportFile.Status.PENDING:
+        return export
+    builder = import_string(settings.CX_EXPORT_BUILDERS[export.kind])
+    relative = Path(EXPORT_FOLDER) / f"{export.pk}-{secrets.token_hex(8)}{Path(export.filename).suffix}"
+    target = Path(settings.PRIVATE_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    try:
+        row_count = builder(export, partial)
+        partial.replace(target)
+    except Exception as error:
+        partial.unlink(missing_ok=True)
+        now = timezone.now()
+        ExportFile.objects.filter(pk=export.pk, status=ExportFile.Status.PENDING).update(
+            status=ExportFile.Status.FAILED, finished_at=now, expires_at=export_expiry(now), error=str(error)[:500]
+        )
+        raise
+    now = timezone.now()
+    finished = ExportFile.objects.filter(pk=export.pk, status=ExportFile.Status.PENDING).update(
+        status=ExportFile.Status.READY,
+        file_path=str(relative),
+        row_count=row_count,
+        finished_at=now,
+        expires_at=export_expiry(now),
+    )
+    if not finished:
+        # Another run of the same task finished first; its file is the one served.
+        target.unlink(missing_ok=True)
+    export.refresh_from_db()
+    return export
+
+
+def export_expiry(now: datetime.datetime) -> datetime.datetime:
+    """Until when an export, ready or failed, is kept before the sweep deletes it."""
+    return now + datetime.timedelta(days=settings.CX_EXPORT_KEEP_DAYS)
+
+
+def export_file_path(export: ExportFile) -> Path | None:
+    """Where a ready export's file lies, or None when it is not ready, has expired or was removed."""
+    if export.status != ExportFile.Status.READY or not export.file_path:
+        return None
+    if export.expires_at and export.expires_at <= timezone.now():
+        return None
+    path = Path(settings.PRIVATE_ROOT) / export.file_path
+    return path if path.is_file() else None
+
+
+def sweep_exports() -> int:
+    """Delete expired exports with their files, queue again the pending ones whose message was lost and give up
+    on those pending for hours; returns the number of exports deleted. Safe to run twice: a build run twice
+    serves one file."""
+    now = timezone.now()
+    pending = ExportFile.objects.filter(status=ExportFile.Status.PENDING)
+    pending.filter(created_at__lt=now - EXPORT_GIVE_UP_AFTER).update(
+        status=ExportFile.Status.FAILED, finished_at=now, expires_at=export_expiry(now), error="interrupted"
+    )
+    for export_id in pending.filter(created_at__lt=now - EXPORT_REQUEUE_AFTER).values_list("pk", flat=True):
+        queue_export(export_id)
+    expired = list(ExportFile.objects.filter(expires_at__lte=now))
+    for export in expired:
+        if export.file_path:
+            (Path(settings.PRIVATE_ROOT) / export.file_path).unlink(missing_ok=True)
+    ExportFile.objects.filter(pk__in=[export.pk for export in expired]).delete()
+    if expired:
+        logger.info("Deleted %d expired export files.", len(expired))
+    return len(expired)

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -151,7 +152,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+# Invitations: a sweep re-queues what a lost message or an unreachable broker left behind; reminders go hourly.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-invitations": {
+        "task": "surveys.tasks.requeue_stale_invitations_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-survey-reminders": {
+        "task": "surveys.tasks.send_reminders_task",
+        "schedule": crontab(minute=20),
+    },
+}
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -186,3 +197,13 @@ LOGGING = {
 
 CX_PAGE_SIZE = 25
 CX_IMPORT_MAX_ROWS = 5000
+
+# Exports up to this many rows download at once; larger ones are built by a task and fetched from a link.
+CX_EXPORT_DIRECT_MAX_ROWS = env.int("CX_EXPORT_DIRECT_MAX_ROWS", default=2000)
+CX_EXPORT_KEEP_DAYS = env.int("CX_EXPORT_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["sweep-exports"] = {"task": "cxcenter.tasks.sweep_exports_task", "schedule": 60 * 60}
+# Export kinds built by a task: kind → builder(export_file, path) returning the number of rows written.
+CX_EXPORT_BUILDERS = {"survey_responses": "surveys.exports.build_responses_export"}
+# Open (QR) surveys: at most this many submissions from one client address per window (seconds).
+CX_OPEN_SURVEY_MAX_POSTS = env.int("CX_OPEN_SURVEY_MAX_POSTS", default=10)
+CX_OPEN_SURVEY_WINDOW = env.int("CX_OPEN_SURVEY_WINDOW", default=600)

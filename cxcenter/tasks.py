@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import notifications
+from . import notifications, services
 
 
 @shared_task
@@ -11,3 +11,13 @@ def notify_submitted_task(model_label: str, pk: int) -> int:
 @shared_task
 def notify_decided_task(model_label: str, pk: int) -> int:
     return notifications.notify_decided(model_label=model_label, pk=pk)
+
+
+@shared_task
+def build_export_task(export_id: int) -> int | None:
+    return services.build_export(export_id=export_id).row_count
+
+
+@shared_task
+def sweep_exports_task() -> int:
+    return services.sweep_exports()

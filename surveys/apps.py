@@ -9,12 +9,15 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from cxcenter import approvals, context_processors
 
-        from .permissions import SURVEY_READERS
+        from .permissions import OPEN_SURVEY_KEEPERS, SURVEY_READERS
         from .selectors import budgets, plans, questionnaires
 
         approvals.register(plans.plans_awaiting_decision)
         approvals.register(budgets.budgets_awaiting_decision)
         approvals.register(questionnaires.questionnaires_awaiting_decision)
-        context_processors.register(_("Survey plans"), "surveys:plan-list", SURVEY_READERS)
-        context_processors.register(_("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)
-        context_processors.register(_("Satisfaction index"), "surveys:index-system-list", SURVEY_READERS)
+        menu = _("Surveys")
+        context_processors.register(menu, _("Survey plans"), "surveys:plan-list", SURVEY_READERS)
+        context_processors.register(menu, _("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)
+        context_processors.register(menu, _("Invitation batches"), "surveys:batch-list", SURVEY_READERS)
+        context_processors.register(menu, _("Open surveys"), "surveys:opensurvey-list", OPEN_SURVEY_KEEPERS)
+        context_processors.register(menu, _("Satisfaction index"), "surveys:index-system-list", SURVEY_READERS)

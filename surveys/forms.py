@@ -1,14 +1,28 @@
-"""Forms of the survey pages: plans and nodes, budgets (amounts in 元), the index tree, questionnaires."""
+"""Forms of the survey pages: plans and nodes, budgets (amounts in 元), the index tree, questionnaires, open
+surveys and answers typed in from paper."""
 
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import Role, User
 from surveys import questionnaire_json, questionnaire_templates
-from surveys.models import BudgetLine, IndexFactor, PlanMilestone, Question, Questionnaire, Section, SurveyPlan
+from surveys.models import (
+    BudgetLine,
+    IndexFactor,
+    InvitationBatch,
+    OpenSurvey,
+    PlanMilestone,
+    Question,
+    Questionnaire,
+    Response,
+    Section,
+    SurveyPlan,
+)
 from surveys.selectors.index import active_leaf_factors
+from surveys.selectors.open_surveys import open_survey_questionnaires
 from surveys.selectors.questionnaires import copy_sources
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -298,3 +312,98 @@ class QuestionForm(forms.ModelForm):
         data = {**self.cleaned_data}
         factor = data.pop("factor")
         return {**data, "factor_id": factor.pk if factor else None}
+
+
+class OpenSurveyForm(forms.Form):
+    """A new open survey: which approved questionnaire, its title at the desk and, optionally, its link name."""
+
+    questionnaire = forms.ModelChoiceField(label=_("Questionnaire"), queryset=Questionnaire.objects.none())
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=OpenSurvey._meta.get_field("title").max_length,
+        help_text=_("Shown to staff and printed above the QR code, e.g. “Visitors of the Beijing centre”."),
+    )
+    slug = forms.SlugField(
+        label=_("Link name"),
+        max_length=OpenSurvey._meta.get_field("slug").max_length,
+        required=False,
+        help_text=_("Latin letters, digits and hyphens, e.g. beijing-centre. Leave blank for a generated one."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = open_survey_questionnaires()
+        self.fields["questionnaire"].label_from_instance = lambda questionnaire: (
+            _("%(questionnaire)s — %(plan)s") % {"questionnaire": questionnaire, "plan": questionnaire.plan}
+        )
+
+
+class PaperEntryForm(forms.Form):
+    """How the answers typed in were collected: a paper form or a phone interview."""
+
+    source = forms.ChoiceField(
+        label=_("Answers collected by"),
+        choices=[(source.value, source.label) for source in (Response.Source.PAPER, Response.Source.PHONE)],
+        widget=forms.RadioSelect,
+        initial=Response.Source.PAPER,
+    )
+
+
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class BatchForm(forms.ModelForm):
+    """A new batch; the customers come from the filters above the form or from an uploaded list."""
+
+    FILTERS, FILE = "filters", "file"
+
+    source = forms.ChoiceField(
+        label=_("Customers"),
+        choices=[(FILTERS, _("Customers matching the filters")), (FILE, _("Customers listed in an Excel file"))],
+        initial=FILTERS,
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("Excel list (.xlsx)"),
+        required=False,
+        help_text=_("One customer per row: a column “customer number” or “e-mail”."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    reminder_days_before = forms.IntegerField(
+        label=_("Remind this many days before the deadline"), min_value=0, max_value=60
+    )
+    max_reminders = forms.IntegerField(label=_("At most this many reminders"), min_value=0, max_value=5)
+
+    class Meta:
+        model = InvitationBatch
+        fields = [
+            "name",
+            "deadline",
+            "incentive",
+            "incentive_text",
+            "email_subject",
+            "email_message",
+            "reminder_days_before",
+            "max_reminders",
+        ]
+        widgets = {"deadline": DATETIME_INPUT, "email_message": forms.Textarea(attrs={"rows": 6})}
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline <= timezone.now():
+            raise forms.ValidationError(_("The deadline must be in the future."))
+        return deadline
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("source") == self.FILE and not cleaned.get("file"):
+            self.add_error("file", _("Choose the Excel file with the customers to invite."))
+        if cleaned.get("incentive") and cleaned.get("incentive") != InvitationBatch.Incentive.NONE:
+            return cleaned
+        if cleaned.get("incentive_text"):
+            self.add_error("incentive", _("Choose the kind of incentive the details describe."))
+        return cleaned
+
+    def batch_fields(self) -> dict:
+        """The cleaned values create_batch() takes."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}

@@ -40,8 +40,11 @@ def expect_message(page: Page, text: str) -> None:
     expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
 
 
-def open_menu(page: Page, label: str) -> None:
-    click_and_wait(page, page.locator("#main-nav").get_by_role("link", name=label, exact=True))
+def open_menu(page: Page, label: str, menu: str | None = None) -> None:
+    navigation = page.locator("#main-nav")
+    if menu:
+        navigation.get_by_role("button", name=menu, exact=True).click()
+    click_and_wait(page, navigation.get_by_role("link", name=label, exact=True))
 
 
 def log_out(page: Page) -> None:
@@ -51,7 +54,7 @@ def log_out(page: Page) -> None:
 
 
 def open_plan(page: Page) -> None:
-    open_menu(page, "Survey plans")
+    open_menu(page, "Survey plans", menu="Surveys")
     click_and_wait(page, page.get_by_role("link", name=PLAN_TITLE, exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(PLAN_TITLE)
 
@@ -113,7 +116,7 @@ def test_supervisor_drafts_a_plan_the_director_returns_it_then_approves_everythi
 
     # 1. The supervisor drafts the plan from the Surveys menu.
     page = log_in(supervisor)
-    open_menu(page, "Survey plans")
+    open_menu(page, "Survey plans", menu="Surveys")
     click_and_wait(page, page.get_by_role("link", name="New plan"))
     fill_plan_form(page, staff="Specialist")
     click_and_wait(page, page.get_by_role("button", name="Save"))

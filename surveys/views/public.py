@@ -1,7 +1,11 @@
 """The customer's survey pages: no login, mobile first, in the questionnaire's language."""
 
+import secrets
+
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +14,7 @@ from django.views.decorators.cache import never_cache
 
 from surveys.answers import frozen_form_questions, parse_answers
 from surveys.models import Invitation, Questionnaire
+from surveys.selectors.open_surveys import has_answered, open_survey_for_slug
 from surveys.selectors.questionnaires import questionnaire_outline, with_contents
 from surveys.services import responses
 from surveys.services.responses import SurveyClosed
@@ -91,3 +96,87 @@ def survey_thanks(request, token):
     questionnaire = invitation_for_token(token).batch.questionnaire
     with translation.override(survey_language(request, questionnaire)):
         return render(request, "surveys/public/thanks.html", {"questionnaire": questionnaire})
+
+
+# The open survey's browser key: random, signed so it cannot be forged, kept two years.
+BROWSER_COOKIE = "cx_survey_browser"
+BROWSER_COOKIE_SALT = "surveys.open-survey.browser"
+BROWSER_COOKIE_AGE = 2 * 365 * 24 * 60 * 60
+
+
+@login_not_required
+@never_cache
+def open_survey_answer(request, slug):
+    """An open survey (QR code at a centre): anyone may answer, once per browser, a few times per address."""
+    open_survey = open_survey_for_slug(slug)
+    questionnaire = open_survey.questionnaire
+    language = survey_language(request, questionnaire)
+    browser_key = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_COOKIE_SALT)
+    with translation.override(language):
+        if not open_survey.is_active:
+            return closed_page(request, responses.CLOSED, questionnaire)
+        if has_answered(open_survey, browser_key):
+            return open_answered_page(request, questionnaire)
+        browser_key = browser_key or secrets.token_urlsafe(32)
+        if request.method != "POST":
+            return remember_browser(survey_form_page(request, questionnaire, language), browser_key)
+        if not within_rate_limit(request):
+            page = render(request, "surveys/public/too_many.html", {"questionnaire": questionnaire}, status=429)
+            page["Retry-After"] = str(settings.CX_OPEN_SURVEY_WINDOW)
+            return page
+        # Open surveys are made from approved, frozen questionnaires only.
+        parsed = parse_answers(frozen_form_questions(questionnaire.pk), request.POST, language)
+        if not parsed.is_valid:
+            return remember_browser(survey_form_page(request, questionnaire, language, parsed=parsed), browser_key)
+        try:
+            responses.answer_open_survey(open_survey=open_survey, browser_key=browser_key, answers=parsed.answers)
+        except SurveyClosed as closed:
+            if closed.reason == responses.ANSWERED:
+                return open_answered_page(request, questionnaire)
+            return closed_page(request, closed.reason, questionnaire)
+        thanks = f"{reverse('public:open-survey-thanks', args=[slug])}?lang={language}"
+        return remember_browser(redirect(thanks), browser_key)
+
+
+@login_not_required
+@never_cache
+def open_survey_thanks(request, slug):
+    questionnaire = open_survey_for_slug(slug).questionnaire
+    with translation.override(survey_language(request, questionnaire)):
+        return render(request, "surveys/public/thanks.html", {"questionnaire": questionnaire})
+
+
+def open_answered_page(request, questionnaire):
+    return render(request, "surveys/public/open_answered.html", {"questionnaire": questionnaire})
+
+
+def remember_browser(response, browser_key: str):
+    """Keep the browser's key, so a second visit from it finds its answers in."""
+    response.set_signed_cookie(
+        BROWSER_COOKIE,
+        browser_key,
+        salt=BROWSER_COOKIE_SALT,
+        max_age=BROWSER_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def within_rate_limit(request) -> bool:
+    """Count one submission from the client's address; False once it is past the limit of its window.
+
+    A fixed window in the shared cache (Redis in production), so every web worker counts against one limit.
+    The address is the one login protection sees (django-axes), so a proxy in front is configured once.
+    """
+    key = f"open-survey-posts:{get_client_ip_address(request) or 'unknown'}"
+    window = settings.CX_OPEN_SURVEY_WINDOW
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        # The window ended between add() and incr(): this submission opens a new one.
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= settings.CX_OPEN_SURVEY_MAX_POSTS
