@@ -3,7 +3,6 @@ the raw answers of a questionnaire's responses."""
 
 from collections.abc import Iterator
 from io import BytesIO
-from itertools import islice
 
 import segno
 from django.db.models import QuerySet, Sum
@@ -151,8 +150,9 @@ def factor_tree_workbook(system, tree) -> HttpResponse:
     return workbook_response(filename, str(_("Index factors")), header, rows)
 
 
-# Responses are read 2,000 at a time and their answers fetched per batch: memory stays flat at any size.
+# Responses and their answers are streamed from two server-side cursors: memory stays flat at any size.
 RESPONSE_CHUNK = 2000
+ANSWER_CHUNK = 20000
 SINGLE, MULTIPLE = Question.Kind.SINGLE, Question.Kind.MULTIPLE
 LABELLED_BY_NUMBER = {Question.Kind.RATING, Question.Kind.PRICE_BAND}
 NUMBERED = {Question.Kind.NUMBER, Question.Kind.RECOMMEND}
@@ -172,7 +172,7 @@ def responses_workbook_rows(
     `questionnaire` needs with_contents(); `responses` defaults to all of its responses (pass a filtered queryset
     to export what a list shows). Choices read as their labels (several joined with "; "), ratings and price
     bands as their labels in the questionnaire's language, numbers as numbers; every text through safe_cell.
-    Two queries per 2,000 responses, whatever the number of questions.
+    Two queries, streamed, whatever the number of responses and questions.
     """
     columns = answer_columns(questionnaire)
     traceable = not questionnaire.is_anonymous
@@ -203,30 +203,32 @@ def responses_workbook_rows(
         fields += ["customer__name", "customer__organisation"]
     fields.append("satisfaction_index")
     queryset = questionnaire.responses.all() if responses is None else responses
-    rows = queryset.order_by("submitted_at", "pk").values_list(*fields).iterator(chunk_size=RESPONSE_CHUNK)
-    while chunk := list(islice(rows, RESPONSE_CHUNK)):
-        cells = {}
-        for record in chunk:
-            row = [None] * width
-            row[0] = record[0]
-            row[1] = record[1].astimezone(zone).replace(tzinfo=None)
-            row[2] = sources.get(record[2], record[2])
-            if traceable:
-                row[3] = safe_cell(record[3]) if record[3] is not None else None
-                row[4] = safe_cell(record[4]) if record[4] else None
-            index = record[-1]
-            row[first - 1] = None if index is None else float(index)
-            cells[record[0]] = row
-        answers = (
-            Answer.objects.filter(response_id__in=list(cells))
-            .order_by()
-            .values_list("response_id", "question_id", "choice_id", "number", "text")
-        )
-        for response_id, question_id, choice_id, number, text in answers:
+    # Two streams in the same order, merged here: the responses by id, and all their answers by response id.
+    # One pass over each, whatever the size, instead of a query per chunk of responses.
+    records = queryset.order_by("pk").values_list(*fields).iterator(chunk_size=RESPONSE_CHUNK)
+    answers = (
+        Answer.objects.filter(response__in=queryset.order_by().values("pk"))
+        .order_by("response_id")
+        .values_list("response_id", "question_id", "choice_id", "number", "text")
+        .iterator(chunk_size=ANSWER_CHUNK)
+    )
+    pending = next(answers, None)
+    for record in records:
+        row = [None] * width
+        row[0] = record[0]
+        row[1] = record[1].astimezone(zone).replace(tzinfo=None)
+        row[2] = sources.get(record[2], record[2])
+        if traceable:
+            row[3] = safe_cell(record[3]) if record[3] is not None else None
+            row[4] = safe_cell(record[4]) if record[4] else None
+        index = record[-1]
+        row[first - 1] = None if index is None else float(index)
+        while pending is not None and pending[0] <= record[0]:
+            response_id, question_id, choice_id, number, text = pending
+            pending = next(answers, None)
             position = position_of.get(question_id)
-            if position is None:
+            if response_id != record[0] or position is None:
                 continue
-            row = cells[response_id]
             kind = kind_of[question_id]
             if kind in LABELLED_BY_NUMBER:
                 row[position] = labels_of[question_id].get(number)
@@ -241,11 +243,10 @@ def responses_workbook_rows(
                 row[position] = None if number is None else number_cell(number)
             else:
                 row[position] = safe_cell(text)
-        for row in cells.values():
-            for position, positions, choice_labels in multiple:
-                if row[position] is not None:
-                    row[position] = join_labels(row[position], positions, choice_labels)
-            yield row
+        for position, positions, choice_labels in multiple:
+            if row[position] is not None:
+                row[position] = join_labels(row[position], positions, choice_labels)
+        yield row
 
 
 def join_labels(chosen: list[int], positions: dict, labels: dict) -> str:
