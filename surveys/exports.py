@@ -9,7 +9,7 @@ from django.db.models import QuerySet, Sum
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from weasyprint import HTML
@@ -179,7 +179,7 @@ def responses_workbook_rows(
     header = [_("Response"), _("Submitted at"), _("Source")]
     if traceable:
         header += [_("Customer"), _("Organisation")]
-    header.append(_("Satisfaction index"))
+    header.append(capfirst(Response._meta.get_field("satisfaction_index").verbose_name))
     first = len(header)
     header += [f"{column.number}. {column.text}" for column in columns]
     yield [safe_cell(str(name)) for name in header]
