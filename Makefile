@@ -9,7 +9,7 @@ PORT ?= 8000
 
 # Zero-setup development: SQLite, tasks run eagerly, mail printed on the console.
 run: export DEBUG ?= true
-run: install compilemessages
+run: .env install compilemessages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "CX Center at http://$(HOST):$(PORT)/ (logins above; password cx-demo-2026)"
@@ -29,6 +29,10 @@ serve: install compilemessages
 
 bench: install-dev compilemessages
 	$(PY) -m bench
+
+# Development settings for `manage.py` run by hand; the real environment still wins.
+.env:
+	printf 'DEBUG=true\n' > .env
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
