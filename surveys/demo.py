@@ -1,14 +1,18 @@
-"""Demo survey data for `seed_demo`: an index system, plans in every state, budgets, questionnaires."""
+"""Demo survey data for `seed_demo`: an index system, plans in every state, budgets, questionnaires, a sent
+batch with answers."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.utils import timezone
 
-from surveys.models import IndexSystem, Question, SurveyPlan
+from cxcenter.models import Customer
+from surveys.answers import ParsedAnswer, frozen_form_questions
+from surveys.models import IndexSystem, Question, Questionnaire, SurveyPlan
 from surveys.questionnaire_templates import TEMPLATES
 from surveys.selectors.index import active_leaf_factors
-from surveys.services import budgets, index, plans, questionnaires
+from surveys.services import budgets, distribution, index, plans, questionnaires, responses
 
 INDEX_TREE = [
     ("产品质量 Product quality", "40", [("外观 Appearance", "30"), ("使用 Use", "40"), ("功能 Functions", "30")]),
@@ -47,6 +51,7 @@ def seed(*, users: dict, stdout) -> None:
         move_to(plan, target, supervisor, director)
         created += 1
     seed_questionnaires(supervisor, director)
+    seed_answers(users["specialist"])
     stdout.write(f"Surveys: {created} new plans ({SurveyPlan.objects.count()} in all).")
 
 
@@ -75,6 +80,52 @@ def seed_questionnaires(supervisor, director) -> None:
             question.save(update_fields=["factor"])
         questionnaires.submit_questionnaire(questionnaire_id=questionnaire.pk, actor=supervisor)
         questionnaires.approve_questionnaire(questionnaire_id=questionnaire.pk, actor=director, comment="同意使用")
+
+
+def seed_answers(specialist) -> None:
+    """The approved questionnaire sent to every consenting customer; about two in three have answered."""
+    questionnaire = Questionnaire.objects.filter(status=Questionnaire.Status.APPROVED).first()
+    if questionnaire is None or questionnaire.batches.exists():
+        return
+    batch = distribution.create_batch(
+        questionnaire_id=questionnaire.pk,
+        actor=specialist,
+        customers=Customer.objects.all(),
+        name="2026 年第四季度新品体验调研",
+        deadline=timezone.now() + datetime.timedelta(days=10),
+        email_subject="邀请您参与智能电暖器新品体验调研",
+        email_message="感谢您试用我们的新品，请抽出几分钟填写调研表。",
+    )
+    generator = random.Random(2026)
+    questions = frozen_form_questions(questionnaire.pk)
+    for invitation in batch.invitations.select_related("batch__questionnaire"):
+        if generator.random() < 0.35:
+            continue
+        responses.answer_invitation(invitation=invitation, answers=demo_answers(questions, generator))
+
+
+def demo_answers(questions, generator) -> list[ParsedAnswer]:
+    """Believable answers: mostly good ratings, a choice where there are choices, a few comments."""
+    answers = []
+    for question in questions:
+        if question.kind == Question.Kind.RATING:
+            answers.append(
+                ParsedAnswer(question.pk, question.kind, number=Decimal(generator.choice([1, 1, 2, 2, 2, 3, 4])))
+            )
+        elif question.kind == Question.Kind.RECOMMEND:
+            answers.append(ParsedAnswer(question.pk, question.kind, number=Decimal(generator.randint(5, 10))))
+        elif question.kind in Question.CHOICE_KINDS and question.choice_ids:
+            answers.append(
+                ParsedAnswer(question.pk, question.kind, choice_id=generator.choice(sorted(question.choice_ids)))
+            )
+        elif question.kind == Question.Kind.PRICE_BAND:
+            answers.append(ParsedAnswer(question.pk, question.kind, number=Decimal(generator.randint(1, 5))))
+        elif question.kind == Question.Kind.TEXT and generator.random() < 0.3:
+            answers.append(ParsedAnswer(question.pk, question.kind, text=generator.choice(DEMO_COMMENTS)))
+    return answers
+
+
+DEMO_COMMENTS = ["加热速度很快，外观也好看。", "开关反应有点慢。", "希望有更多颜色可选。", "包装可以更环保一些。"]
 
 
 def seed_index_system(actor) -> None:
