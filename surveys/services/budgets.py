@@ -4,7 +4,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
@@ -13,6 +12,7 @@ from cxcenter.roles import has_role
 from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import BudgetLine, PlanMilestone, SurveyBudget, SurveyPlan
 from surveys.permissions import DECIDERS, PLAN_AUTHORS
+from surveys.services.plans import mark_node_done
 from surveys.templatetags.surveys_format import yuan
 
 BUDGET_LABEL = "surveys.surveybudget"
@@ -213,6 +213,4 @@ def _mark_budget_node_done(*, plan_id: int, actor: User, comment: str) -> None:
         note = _("Budget approved: %(comment)s") % {"comment": comment.strip()}
     else:
         note = _("Budget approved.")
-    PlanMilestone.objects.filter(plan_id=plan_id, node=PlanMilestone.Node.BUDGET, done_on=None).update(
-        done_on=timezone.localdate(), done_by=actor, note=note
-    )
+    mark_node_done(plan_id=plan_id, node=PlanMilestone.Node.BUDGET, actor=actor, note=note)

@@ -126,7 +126,7 @@ def approve_plan(*, plan_id: int, actor: User, comment: str = "") -> SurveyPlan:
     ensure_role(actor, *DECIDERS)
     workflow.ensure_not_submitter(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.APPROVED, actor=actor, comment=comment)
-    mark_node_done(plan=plan, node=PlanMilestone.Node.PLAN, actor=actor, note=comment)
+    mark_node_done(plan_id=plan.pk, node=PlanMilestone.Node.PLAN, actor=actor, note=comment)
     transaction.on_commit(lambda: notify_decided_task.delay(PLAN_LABEL, plan.pk))
     return plan
 
@@ -164,9 +164,9 @@ def ensure_owner_or_director(actor: User, plan: SurveyPlan) -> None:
         raise PermissionDenied(_("Only the plan's owner or the director may do this."))
 
 
-def mark_node_done(*, plan: SurveyPlan, node: int, actor: User, note: str = "") -> None:
+def mark_node_done(*, plan_id: int, node: int, actor: User, note: str = "") -> None:
     """Stamp a node done as a side effect of a decision, unless it already is."""
-    PlanMilestone.objects.filter(plan=plan, node=node, done_on=None).update(
+    PlanMilestone.objects.filter(plan_id=plan_id, node=node, done_on=None).update(
         done_on=timezone.localdate(), done_by=actor, note=note
     )
 
