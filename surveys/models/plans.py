@@ -63,6 +63,12 @@ class SurveyPlan(ApprovalStamps):
     in_progress_at = models.DateTimeField(_("started at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    archive_number = models.CharField(_("archive number"), max_length=20, unique=True, null=True, blank=True)
+    # Actual cost ÷ responses (单位客户需求调研成本), refreshed when actual costs or responses change;
+    # the KPI scale reads it.
+    cost_per_respondent = models.DecimalField(
+        _("cost per respondent (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -89,6 +95,10 @@ class SurveyPlan(ApprovalStamps):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == self.Status.ARCHIVED
 
     @property
     def is_direct(self) -> bool:
@@ -155,3 +165,17 @@ class PlanMilestone(models.Model):
     def is_late(self) -> bool:
         """Done, but after its due date."""
         return self.is_done and self.done_on > self.due_date
+
+
+class ArchiveSequence(models.Model):
+    """The last archive number given in a year; numbers are never reused, even if an archiving rolls back."""
+
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("archive sequence")
+        verbose_name_plural = _("archive sequences")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
