@@ -1,5 +1,8 @@
 """Who may do what with surveys (DOMAIN.md roles)."""
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
 from cxcenter.models import Role
 
 SURVEY_READERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR, Role.GENERAL_MANAGER, Role.COMMITTEE)
@@ -14,3 +17,9 @@ OPEN_SURVEY_KEEPERS = (
     Role.CENTER_DIRECTOR,
     Role.SERVICE_SPECIALIST,
 )
+
+
+def ensure_plan_not_archived(plan) -> None:
+    """Archived material (资料归档) is read-only for everyone: every write to a plan or its parts checks this."""
+    if plan.status == plan.Status.ARCHIVED:
+        raise PermissionDenied(_("Archived material is read-only."))
