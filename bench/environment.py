@@ -4,7 +4,7 @@ import os
 import shutil
 import subprocess
 
-DATABASE = "cxcenter_bench"
+DATABASE = os.environ.get("BENCH_DATABASE", "cxcenter_bench")
 DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 

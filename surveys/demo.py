@@ -11,6 +11,7 @@ from cxcenter.models import Customer
 from surveys.answers import ParsedAnswer, frozen_form_questions
 from surveys.models import IndexSystem, Question, Questionnaire, SurveyPlan
 from surveys.questionnaire_templates import TEMPLATES
+from surveys.selectors.distribution import SurveyLink
 from surveys.selectors.index import active_leaf_factors
 from surveys.services import budgets, distribution, index, plans, questionnaires, responses
 
@@ -101,7 +102,7 @@ def seed_answers(specialist) -> None:
     for invitation in batch.invitations.select_related("batch__questionnaire"):
         if generator.random() < 0.35:
             continue
-        responses.answer_invitation(invitation=invitation, answers=demo_answers(questions, generator))
+        responses.answer_invitation(link=SurveyLink.of(invitation), answers=demo_answers(questions, generator))
 
 
 def demo_answers(questions, generator) -> list[ParsedAnswer]:

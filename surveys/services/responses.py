@@ -2,7 +2,7 @@
 
 import time
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -14,6 +14,7 @@ from surveys.answers import ParsedAnswer
 from surveys.models import Answer, Invitation, OpenSurvey, Questionnaire, Response
 from surveys.permissions import MILESTONE_WORKERS
 from surveys.scoring import answer_score, satisfaction_index
+from surveys.selectors.distribution import SurveyLink
 from surveys.selectors.index import scoring_tree_for
 
 
@@ -28,45 +29,105 @@ class SurveyClosed(Exception):
 ANSWERED, EXPIRED, CLOSED = "answered", "expired", "closed"
 
 
-def mark_opened(*, invitation: Invitation) -> None:
+def mark_opened(*, invitation_id: int) -> None:
     """Stamp the first visit of a link; later visits change nothing."""
-    Invitation.objects.filter(pk=invitation.pk, opened_at=None).update(opened_at=timezone.now())
+    Invitation.objects.filter(pk=invitation_id, opened_at=None).update(opened_at=timezone.now())
 
 
-@transaction.atomic
 def answer_invitation(
     *,
-    invitation: Invitation,
+    link: SurveyLink,
     answers: list[ParsedAnswer],
     source: str = Response.Source.WEB,
     entered_by: User | None = None,
 ) -> Response:
-    """Store the answers to an invitation (loaded with its batch and questionnaire), once.
+    """Store the answers to an invitation, once.
 
     The invitation is claimed with a conditional update, so two tabs or a double click give one response:
     the second waits for the first to commit and then finds the invitation answered. Raises SurveyClosed
     (ANSWERED, or EXPIRED for a customer answering online after the deadline). An anonymous questionnaire's
     response keeps no link to the invitation or the customer.
     """
-    now = timezone.now()
-    if source == Response.Source.WEB and invitation.batch.is_expired:
+    if source == Response.Source.WEB and link.is_expired:
         raise SurveyClosed(EXPIRED)
-    claimed = Invitation.objects.filter(pk=invitation.pk, answered_at=None).update(
+    traceable = not link.is_anonymous
+    response = Response(
+        questionnaire_id=link.questionnaire_id,
+        invitation_id=link.invitation_id if traceable else None,
+        customer_id=link.customer_id if traceable else None,
+        source=source,
+        entered_by=entered_by,
+        submitted_at=timezone.now(),
+        satisfaction_index=score(link.questionnaire_id, answers),
+    )
+    store = claim_and_store_in_one_statement if connection.vendor == "postgresql" else claim_and_store_in_steps
+    if not store(link.invitation_id, response, answers):
+        raise SurveyClosed(ANSWERED)
+    return response
+
+
+def claim_and_store_in_one_statement(invitation_id: int, response: Response, answers: list[ParsedAnswer]) -> bool:
+    """Claim the invitation and insert the response and its answers in one PostgreSQL statement.
+
+    Submissions are the busiest write of the product (an e-mail campaign answered within hours): one round
+    trip that commits by itself instead of five. Nothing is inserted when the invitation was answered already.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH claimed AS (
+                UPDATE surveys_invitation SET answered_at = %(now)s, opened_at = COALESCE(opened_at, %(now)s)
+                WHERE id = %(invitation_id)s AND answered_at IS NULL
+                RETURNING id
+            ), response AS (
+                INSERT INTO surveys_response (questionnaire_id, invitation_id, customer_id, open_survey_id,
+                    browser_key, source, entered_by_id, submitted_at, satisfaction_index)
+                SELECT %(questionnaire_id)s, %(response_invitation_id)s, %(customer_id)s, NULL,
+                    '', %(source)s, %(entered_by_id)s, %(now)s, %(satisfaction_index)s
+                FROM claimed
+                RETURNING id
+            ), answers AS (
+                INSERT INTO surveys_answer (response_id, question_id, choice_id, number, text)
+                SELECT response.id, answer.question_id, answer.choice_id, answer.number, answer.text
+                FROM response, unnest(%(question_ids)s::bigint[], %(choice_ids)s::bigint[],
+                    %(numbers)s::numeric[], %(texts)s::text[]) AS answer (question_id, choice_id, number, text)
+            )
+            SELECT id FROM response
+            """,
+            {
+                "now": response.submitted_at,
+                "invitation_id": invitation_id,
+                "questionnaire_id": response.questionnaire_id,
+                "response_invitation_id": response.invitation_id,
+                "customer_id": response.customer_id,
+                "source": response.source,
+                "entered_by_id": response.entered_by_id,
+                "satisfaction_index": response.satisfaction_index,
+                "question_ids": [answer.question_id for answer in answers],
+                "choice_ids": [answer.choice_id for answer in answers],
+                "numbers": [answer.number for answer in answers],
+                "texts": [answer.text for answer in answers],
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    response.pk = row[0]
+    response._state.adding = False
+    return True
+
+
+@transaction.atomic
+def claim_and_store_in_steps(invitation_id: int, response: Response, answers: list[ParsedAnswer]) -> bool:
+    """The same as claim_and_store_in_one_statement, one statement at a time, for other databases."""
+    now = response.submitted_at
+    claimed = Invitation.objects.filter(pk=invitation_id, answered_at=None).update(
         answered_at=now, opened_at=Coalesce("opened_at", Value(now))
     )
     if not claimed:
-        raise SurveyClosed(ANSWERED)
-    questionnaire = invitation.batch.questionnaire
-    traceable = not questionnaire.is_anonymous
-    return store_response(
-        questionnaire=questionnaire,
-        answers=answers,
-        source=source,
-        entered_by=entered_by,
-        invitation=invitation if traceable else None,
-        customer_id=invitation.customer_id if traceable else None,
-        submitted_at=now,
-    )
+        return False
+    save_with_answers(response, answers)
+    return True
 
 
 @transaction.atomic
@@ -97,14 +158,18 @@ def record_paper_answers(*, invitation_id: int, answers: list[ParsedAnswer], sou
     if source not in (Response.Source.PAPER, Response.Source.PHONE):
         raise ValueError(_("Paper and phone answers only."))
     invitation = Invitation.objects.select_related("batch__questionnaire").get(pk=invitation_id)
-    return answer_invitation(invitation=invitation, answers=answers, source=source, entered_by=actor)
+    return answer_invitation(link=SurveyLink.of(invitation), answers=answers, source=source, entered_by=actor)
 
 
 def store_response(*, questionnaire: Questionnaire, answers: list[ParsedAnswer], **fields) -> Response:
     """Score the answers on the index, then write the response and its answers in two inserts."""
-    response = Response.objects.create(
-        questionnaire=questionnaire, satisfaction_index=score(questionnaire.pk, answers), **fields
-    )
+    response = Response(questionnaire=questionnaire, satisfaction_index=score(questionnaire.pk, answers), **fields)
+    save_with_answers(response, answers)
+    return response
+
+
+def save_with_answers(response: Response, answers: list[ParsedAnswer]) -> None:
+    response.save(force_insert=True)
     Answer.objects.bulk_create(
         Answer(
             response=response,
@@ -115,7 +180,6 @@ def store_response(*, questionnaire: Questionnaire, answers: list[ParsedAnswer],
         )
         for answer in answers
     )
-    return response
 
 
 def score(questionnaire_id: int, answers: list[ParsedAnswer]):

@@ -10,11 +10,13 @@ from cxcenter.models import Customer, Role
 from cxcenter.tests.factories import CustomerFactory
 from surveys.models import Response
 from surveys.services import open_surveys
+from surveys.services.responses import claim_and_store_in_one_statement, claim_and_store_in_steps
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import (
     answer_invitation,
     answer_open_survey,
     good_answers,
+    parsed,
     survey_questionnaire,
 )
 
@@ -215,3 +217,31 @@ def test_a_malformed_filter_is_explained_not_a_server_error(as_user, director, q
     response = as_user(director).get(list_url(questionnaire), {"submitted_from": "yesterday", "source": "fax"})
     assert response.status_code == 200
     assert "Enter a valid date." in response.content.decode()
+
+
+# Storing: one PostgreSQL statement, or the same steps one by one on other databases
+
+
+@pytest.mark.parametrize("store", [claim_and_store_in_one_statement, claim_and_store_in_steps])
+def test_both_ways_of_storing_claim_once_and_keep_every_answer(store, questionnaire, invitation):
+    answers = parsed(questionnaire, good_answers(questionnaire))
+
+    def new_response():
+        return Response(
+            questionnaire=questionnaire,
+            invitation=invitation,
+            customer=invitation.customer,
+            source=Response.Source.WEB,
+            submitted_at=timezone.now(),
+            satisfaction_index=90,
+        )
+
+    first = new_response()
+    assert store(invitation.pk, first, answers) is True
+    assert store(invitation.pk, new_response(), answers) is False
+    stored = Response.objects.get()
+    assert stored.pk == first.pk and stored.customer == invitation.customer and stored.satisfaction_index == 90
+    kept = sorted((a.question_id, a.choice_id, a.number, a.text) for a in stored.answers.all())
+    assert kept == sorted((a.question_id, a.choice_id, a.number, a.text) for a in answers)
+    invitation.refresh_from_db()
+    assert invitation.answered_at == first.submitted_at and invitation.opened_at == first.submitted_at

@@ -13,7 +13,8 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from surveys.answers import frozen_form_questions, parse_answers
-from surveys.models import Invitation, Questionnaire
+from surveys.models import InvitationBatch, Questionnaire
+from surveys.selectors.distribution import SurveyLink, survey_link
 from surveys.selectors.open_surveys import has_answered, open_survey_for_slug
 from surveys.selectors.questionnaires import questionnaire_outline, with_contents
 from surveys.services import responses
@@ -26,21 +27,24 @@ CLOSED_PAGES = {
 }
 
 
-def invitation_for_token(token: str) -> Invitation:
-    """The invitation of a link, or 404 with no hint whether such a token exists."""
-    try:
-        return Invitation.objects.select_related("batch__questionnaire").get(token=token)
-    except Invitation.DoesNotExist:
-        raise Http404 from None
+def link_for_token(token: str) -> SurveyLink:
+    """The link of a token, or 404 with no hint whether such a token exists."""
+    link = survey_link(token)
+    if link is None:
+        raise Http404
+    return link
 
 
-def survey_language(request, questionnaire) -> str:
+def survey_language(request, questionnaire_language: str) -> str:
     """The questionnaire's language unless the customer switched (?lang=)."""
     chosen = request.GET.get("lang")
-    return chosen if chosen in dict(settings.LANGUAGES) else questionnaire.language
+    return chosen if chosen in dict(settings.LANGUAGES) else questionnaire_language
 
 
 def closed_page(request, reason: str, questionnaire):
+    """The page of a link that takes no answers; `questionnaire` may be its id."""
+    if not isinstance(questionnaire, Questionnaire):
+        questionnaire = Questionnaire.objects.get(pk=questionnaire)
     template, status = CLOSED_PAGES[reason]
     return render(request, template, {"questionnaire": questionnaire}, status=status)
 
@@ -67,34 +71,38 @@ def survey_form_page(request, questionnaire, language: str, batch=None, parsed=N
 @login_not_required
 @never_cache
 def survey_answer(request, token):
-    invitation = invitation_for_token(token)
-    batch = invitation.batch
-    questionnaire = batch.questionnaire
-    language = survey_language(request, questionnaire)
+    link = link_for_token(token)
+    language = survey_language(request, link.language)
     with translation.override(language):
-        if invitation.answered_at:
-            return closed_page(request, responses.ANSWERED, questionnaire)
-        if batch.is_expired:
-            return closed_page(request, responses.EXPIRED, questionnaire)
+        if link.is_answered:
+            return closed_page(request, responses.ANSWERED, link.questionnaire_id)
+        if link.is_expired:
+            return closed_page(request, responses.EXPIRED, link.questionnaire_id)
         if request.method != "POST":
-            responses.mark_opened(invitation=invitation)
-            return survey_form_page(request, questionnaire, language, batch)
+            responses.mark_opened(invitation_id=link.invitation_id)
+            return invitation_form_page(request, link, language)
         # Batches go out for approved, frozen questionnaires only, so their questions are read once per process.
-        parsed = parse_answers(frozen_form_questions(questionnaire.pk), request.POST, language)
+        parsed = parse_answers(frozen_form_questions(link.questionnaire_id), request.POST, language)
         if not parsed.is_valid:
-            return survey_form_page(request, questionnaire, language, batch, parsed)
+            return invitation_form_page(request, link, language, parsed)
         try:
-            responses.answer_invitation(invitation=invitation, answers=parsed.answers)
+            responses.answer_invitation(link=link, answers=parsed.answers)
         except SurveyClosed as closed:
-            return closed_page(request, closed.reason, questionnaire)
+            return closed_page(request, closed.reason, link.questionnaire_id)
         return redirect(f"{reverse('public:survey-thanks', args=[token])}?lang={language}")
+
+
+def invitation_form_page(request, link: SurveyLink, language: str, parsed=None):
+    batch = InvitationBatch.objects.select_related("questionnaire").get(invitations__id=link.invitation_id)
+    return survey_form_page(request, batch.questionnaire, language, batch, parsed)
 
 
 @login_not_required
 @never_cache
 def survey_thanks(request, token):
-    questionnaire = invitation_for_token(token).batch.questionnaire
-    with translation.override(survey_language(request, questionnaire)):
+    link = link_for_token(token)
+    questionnaire = Questionnaire.objects.get(pk=link.questionnaire_id)
+    with translation.override(survey_language(request, link.language)):
         return render(request, "surveys/public/thanks.html", {"questionnaire": questionnaire})
 
 
@@ -110,7 +118,7 @@ def open_survey_answer(request, slug):
     """An open survey (QR code at a centre): anyone may answer, once per browser, a few times per address."""
     open_survey = open_survey_for_slug(slug)
     questionnaire = open_survey.questionnaire
-    language = survey_language(request, questionnaire)
+    language = survey_language(request, questionnaire.language)
     browser_key = request.get_signed_cookie(BROWSER_COOKIE, default="", salt=BROWSER_COOKIE_SALT)
     with translation.override(language):
         if not open_survey.is_active:
@@ -142,7 +150,7 @@ def open_survey_answer(request, slug):
 @never_cache
 def open_survey_thanks(request, slug):
     questionnaire = open_survey_for_slug(slug).questionnaire
-    with translation.override(survey_language(request, questionnaire)):
+    with translation.override(survey_language(request, questionnaire.language)):
         return render(request, "surveys/public/thanks.html", {"questionnaire": questionnaire})
 
 
