@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -194,6 +195,11 @@ class TimelineEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.subject}"
+
+
+def private_storage():
+    """Where attachments live: PRIVATE_ROOT, outside the web root, read only through views that check access."""
+    return storages["private"]
 
 
 class ExportFile(models.Model):
