@@ -208,5 +208,21 @@ CELERY_BEAT_SCHEDULE["sweep-exports"] = {"task": "cxcenter.tasks.sweep_exports_t
 # Export kinds built by a task: kind → builder(export_file, path) returning the number of rows written.
 CX_EXPORT_BUILDERS = {"survey_responses": "surveys.exports.build_responses_export"}
 # Open (QR) surveys: at most this many submissions from one client address per window (seconds).
+# Feedback deadlines by severity, in calendar hours from receipt: (respond within, resolve within).
+CX_CASE_SLA_HOURS = {
+    "critical": (env.int("CX_SLA_CRITICAL_RESPONSE", default=2), env.int("CX_SLA_CRITICAL_RESOLUTION", default=24)),
+    "high": (env.int("CX_SLA_HIGH_RESPONSE", default=4), env.int("CX_SLA_HIGH_RESOLUTION", default=72)),
+    "medium": (env.int("CX_SLA_MEDIUM_RESPONSE", default=24), env.int("CX_SLA_MEDIUM_RESOLUTION", default=120)),
+    "low": (env.int("CX_SLA_LOW_RESPONSE", default=48), env.int("CX_SLA_LOW_RESOLUTION", default=240)),
+}
+# A survey response with an index below this, or any rating this poor or worse (ranks: 1 good … 4 fairly poor,
+# 5 poor), opens a follow-up case for the customer's account manager.
+CX_FOLLOW_UP_INDEX_BELOW = env.int("CX_FOLLOW_UP_INDEX_BELOW", default=60)
+CX_FOLLOW_UP_RATING_FROM = env.int("CX_FOLLOW_UP_RATING_FROM", default=4)
+# The public feedback form: at most this many per address per window, and a form filled faster is a robot.
+CX_FEEDBACK_FORM_MAX_POSTS = env.int("CX_FEEDBACK_FORM_MAX_POSTS", default=5)
+CX_FEEDBACK_FORM_WINDOW = env.int("CX_FEEDBACK_FORM_WINDOW", default=3600)
+CX_FEEDBACK_FORM_MIN_SECONDS = env.int("CX_FEEDBACK_FORM_MIN_SECONDS", default=3)
+CX_ATTACHMENT_MAX_BYTES = env.int("CX_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 CX_OPEN_SURVEY_MAX_POSTS = env.int("CX_OPEN_SURVEY_MAX_POSTS", default=10)
 CX_OPEN_SURVEY_WINDOW = env.int("CX_OPEN_SURVEY_WINDOW", default=600)

@@ -1,0 +1,5 @@
+"""Feedback URLs, one module per area, under the `feedback` namespace (public pages: feedback.urls.public)."""
+
+app_name = "feedback"
+
+urlpatterns = []
