@@ -2,10 +2,10 @@
 
 import sys
 
-from bench import b1_submissions, b2_invitations, b4_export, environment
+from bench import b1_submissions, b2_invitations, b3_results, b4_export, b5_cases, environment
 from bench.report import Table
 
-BENCHMARKS = {"B1": b1_submissions, "B2": b2_invitations, "B4": b4_export}
+BENCHMARKS = {"B1": b1_submissions, "B2": b2_invitations, "B3": b3_results, "B4": b4_export, "B5": b5_cases}
 
 
 def main(names: list[str]) -> int:

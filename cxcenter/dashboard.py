@@ -3,9 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from feedback.permissions import CASE_READERS
+from feedback.selectors.cases import sla_breaches_for
 from surveys.selectors.plans import open_milestones_for
 
 from . import selectors
@@ -35,6 +38,8 @@ def dashboard_for(user) -> list[Card]:
     ]
     if has_role(user, Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR):
         cards.append(milestones_card(user))
+    if has_role(user, *CASE_READERS):
+        cards.append(case_breaches_card(user))
     figures = selectors.customer_file_figures(user)
     if has_role(user, Role.ACCOUNT_MANAGER):
         cards.append(account_manager_card(figures))
@@ -57,6 +62,26 @@ def milestones_card(user) -> Card:
     return Card(
         title=_("Your survey nodes"),
         empty_text=_("Nodes of approved survey plans that you own will appear here, earliest due first."),
+        lines=lines,
+    )
+
+
+def case_breaches_card(user) -> Card:
+    lines = [
+        {
+            "label": f"{case.number} {case.subject}",
+            "detail": _("%(owner)s · response overdue") % {"owner": case.owner}
+            if case.acknowledged_at is None and case.response_due_at < timezone.now()
+            else _("%(owner)s · resolution overdue") % {"owner": case.owner},
+            "url": case.get_absolute_url(),
+        }
+        for case in sla_breaches_for(user)
+    ]
+    if lines:
+        lines.append({"label": _("All cases past a deadline"), "url": reverse("feedback:case-list") + "?overdue=true"})
+    return Card(
+        title=_("Feedback past its deadline"),
+        empty_text=_("Feedback cases past their response or resolution deadline will appear here."),
         lines=lines,
     )
 

@@ -29,15 +29,23 @@ def safe_cell(value):
     return value
 
 
-def workbook_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """A one-sheet write-only workbook as a download."""
+def write_workbook(target, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Write a one-sheet write-only workbook to a path or a file object; returns the number of rows."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([safe_cell(str(name)) for name in header])
+    count = 0
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def workbook_response(filename: str, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """A one-sheet write-only workbook as a download."""
     buffer = BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, title, header, rows)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from .filters import CustomerFilter
 from .models import Customer, Department, ExportFile, TimelineEntry
-from .roles import CUSTOMER_READERS, ensure_role
+from .roles import CUSTOMER_READERS, ensure_role, has_role
 
 
 def customer_industries() -> list[str]:
@@ -78,12 +78,9 @@ def return_comment(subject, timeline) -> str:
     return next((entry.comment for entry in timeline if entry.to_status == returned), "")
 
 
-def get_export_for(user, pk: int, kind: str) -> ExportFile:
-    """An export of this kind, or 404; PermissionDenied unless the user asked for it.
-
-    The caller checks the role that may read what the kind exports.
-    """
-    export = get_object_or_404(ExportFile.objects.select_related("requested_by"), pk=pk, kind=kind)
-    if export.requested_by_id != user.pk:
+def get_export_for(user, pk: int) -> ExportFile:
+    """An export, or 404; PermissionDenied unless the user asked for it and still holds a role that may read it."""
+    export = get_object_or_404(ExportFile.objects.select_related("requested_by"), pk=pk)
+    if export.requested_by_id != user.pk or not has_role(user, *export.params.get("readers", ())):
         raise PermissionDenied
     return export

@@ -101,16 +101,19 @@ EXPORT_GIVE_UP_AFTER = datetime.timedelta(hours=6)
 
 
 @transaction.atomic
-def request_export(*, actor: User, kind: str, params: dict, filename: str, title: str = "") -> ExportFile:
+def request_export(
+    *, actor: User, kind: str, params: dict, filename: str, readers: tuple[str, ...], title: str = ""
+) -> ExportFile:
     """Queue a large export for a task; the requester fetches the file from its page when it is ready.
 
-    The caller checks that the actor may read what is exported. Raises ValueError for a kind missing from
-    settings.CX_EXPORT_BUILDERS.
+    The caller checks that the actor may read what is exported; `readers` are the roles that may, kept with
+    the export so the file is refused to a requester who lost them since. Raises ValueError for a kind missing
+    from settings.CX_EXPORT_BUILDERS.
     """
     if kind not in settings.CX_EXPORT_BUILDERS:
         raise ValueError(f"No export builder for {kind!r}.")
     export = ExportFile.objects.create(
-        kind=kind, params=params, filename=filename, title=title[:200], requested_by=actor
+        kind=kind, params={**params, "readers": list(readers)}, filename=filename, title=title[:200], requested_by=actor
     )
     transaction.on_commit(lambda: queue_export(export.pk))
     return export

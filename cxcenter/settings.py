@@ -206,7 +206,10 @@ CX_EXPORT_DIRECT_MAX_ROWS = env.int("CX_EXPORT_DIRECT_MAX_ROWS", default=2000)
 CX_EXPORT_KEEP_DAYS = env.int("CX_EXPORT_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["sweep-exports"] = {"task": "cxcenter.tasks.sweep_exports_task", "schedule": 60 * 60}
 # Export kinds built by a task: kind → builder(export_file, path) returning the number of rows written.
-CX_EXPORT_BUILDERS = {"survey_responses": "surveys.exports.build_responses_export"}
+CX_EXPORT_BUILDERS = {
+    "survey_responses": "surveys.exports.build_responses_export",
+    "feedback_cases": "feedback.exports.build_cases_export",
+}
 # Open (QR) surveys: at most this many submissions from one client address per window (seconds).
 # Feedback deadlines by severity, in calendar hours from receipt: (respond within, resolve within).
 CX_CASE_SLA_HOURS = {
@@ -224,5 +227,10 @@ CX_FEEDBACK_FORM_MAX_POSTS = env.int("CX_FEEDBACK_FORM_MAX_POSTS", default=5)
 CX_FEEDBACK_FORM_WINDOW = env.int("CX_FEEDBACK_FORM_WINDOW", default=3600)
 CX_FEEDBACK_FORM_MIN_SECONDS = env.int("CX_FEEDBACK_FORM_MIN_SECONDS", default=3)
 CX_ATTACHMENT_MAX_BYTES = env.int("CX_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Feedback deadlines: breaches are e-mailed once each to the owner and the supervisors.
+CELERY_BEAT_SCHEDULE["flag-case-breaches"] = {
+    "task": "feedback.tasks.flag_sla_breaches_task",
+    "schedule": crontab(minute="*/10"),
+}
 CX_OPEN_SURVEY_MAX_POSTS = env.int("CX_OPEN_SURVEY_MAX_POSTS", default=10)
 CX_OPEN_SURVEY_WINDOW = env.int("CX_OPEN_SURVEY_WINDOW", default=600)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -173,6 +173,25 @@ def department_edit(request, pk=None):
         messages.success(request, _("Department saved."))
         return redirect("department-list")
     return render(request, "cxcenter/department_form.html", {"form": form, "department": department})
+
+
+@role_required(*ALL_STAFF)
+def export_detail(request, pk):
+    """A large export's page: it polls while the task builds the workbook, then offers the download."""
+    export = selectors.get_export_for(request.user, pk)
+    context = {"export": export, "is_available": services.export_file_path(export) is not None}
+    template = "cxcenter/exportfile_detail.html#export-state" if request.htmx else "cxcenter/exportfile_detail.html"
+    return render(request, template, context)
+
+
+@role_required(*ALL_STAFF)
+def export_download(request, pk):
+    export = selectors.get_export_for(request.user, pk)
+    path = services.export_file_path(export)
+    if path is None:
+        messages.error(request, _("This export is not available; ask for a new one from the list it came from."))
+        return redirect("export-detail", export.pk)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=export.filename)
 
 
 @login_not_required

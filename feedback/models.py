@@ -192,7 +192,8 @@ class Case(models.Model):
 
     @property
     def is_resolution_overdue(self) -> bool:
-        return self.is_open and self.resolution_due_at < timezone.now()
+        # The resolution deadline is met once the resolution is sent to the customer (resolved_at).
+        return self.is_open and self.resolved_at is None and self.resolution_due_at < timezone.now()
 
 
 class Referral(models.Model):

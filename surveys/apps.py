@@ -10,14 +10,18 @@ class SurveysConfig(AppConfig):
         from cxcenter import approvals, context_processors
 
         from .permissions import OPEN_SURVEY_KEEPERS, SURVEY_READERS
-        from .selectors import budgets, plans, questionnaires
+        from .selectors import budgets, plans, questionnaires, reports, summaries
 
         approvals.register(plans.plans_awaiting_decision)
         approvals.register(budgets.budgets_awaiting_decision)
         approvals.register(questionnaires.questionnaires_awaiting_decision)
+        approvals.register(reports.reports_awaiting_decision)
+        approvals.register(summaries.summaries_awaiting_decision)
         menu = _("Surveys")
         context_processors.register(menu, _("Survey plans"), "surveys:plan-list", SURVEY_READERS)
         context_processors.register(menu, _("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)
         context_processors.register(menu, _("Invitation batches"), "surveys:batch-list", SURVEY_READERS)
         context_processors.register(menu, _("Open surveys"), "surveys:opensurvey-list", OPEN_SURVEY_KEEPERS)
         context_processors.register(menu, _("Satisfaction index"), "surveys:index-system-list", SURVEY_READERS)
+        context_processors.register(menu, _("Pain-point library"), "surveys:painpoint-list", SURVEY_READERS)
+        context_processors.register(menu, _("Archive"), "surveys:archive-list", SURVEY_READERS)

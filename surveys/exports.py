@@ -2,6 +2,7 @@
 the raw answers of a questionnaire's responses."""
 
 from collections.abc import Iterator
+from decimal import Decimal
 from io import BytesIO
 
 import segno
@@ -318,3 +319,107 @@ def qr_code_response(url: str, kind: str, filename: str, *, download: bool = Fal
     disposition = "attachment" if download else "inline"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}.{kind}"'
     return response
+
+
+def report_pdf(report, figures) -> HttpResponse:
+    """A survey or analysis report on A4 (调研报告 / 分析报告): a cover page, the figures, tables and charts of the
+    plan's data (surveys.selectors.reports.report_figures), the text sections, page numbers."""
+    html = render_to_string(
+        "surveys/pdf/surveyreport.html",
+        {"report": report, "plan": report.plan, "figures": figures, "printed_at": timezone.localtime()},
+    )
+    pdf = HTML(string=html).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="survey-{report.kind}-report-{report.plan_id}.pdf"'
+    return response
+
+
+def report_workbook(report, figures) -> HttpResponse:
+    """A report's statistics as a workbook, one sheet per section: overview, invited by industry, by tier,
+    per-question statistics, problems, text. Figures stay numbers; every cell goes through safe_cell."""
+    workbook = Workbook(write_only=True)
+
+    def sheet(title, header, rows):
+        worksheet = workbook.create_sheet(title=str(title)[:31])
+        worksheet.append([safe_cell(str(name)) for name in header])
+        for row in rows:
+            worksheet.append([safe_cell(float(value) if isinstance(value, Decimal) else value) for value in row])
+
+    plan = report.plan
+    sheet(
+        _("Overview"),
+        [_("Item"), _("Value")],
+        [
+            [_("Report"), report.get_kind_display()],
+            [_("Plan"), plan.title],
+            [_("Archive number"), plan.archive_number or ""],
+            [_("Status"), report.get_status_display()],
+            [_("Invitations"), figures.invited],
+            [_("Invitations answered"), figures.answered],
+            [_("Invited customers"), figures.invited_customers],
+            [_("Responses"), figures.responses],
+            [_("Response rate (%)"), figures.response_rate],
+            [_("Satisfaction index"), figures.satisfaction_index],
+            [_("Cost per respondent (yuan)"), figures.cost_per_respondent],
+        ],
+    )
+    group_header = [_("Invited customers"), _("Answered"), _("Response rate (%)")]
+    sheet(
+        _("By industry"),
+        [_("Industry"), *group_header],
+        ([row.label, row.invited, row.answered, row.response_rate] for row in figures.by_industry),
+    )
+    sheet(
+        _("By tier"),
+        [_("Tier"), *group_header],
+        ([row.label, row.invited, row.answered, row.response_rate] for row in figures.by_tier),
+    )
+    sheet(
+        _("Questions"),
+        [
+            _("Questionnaire"),
+            _("No."),
+            _("Question"),
+            _("Answered"),
+            _("Option"),
+            _("Count"),
+            _("Share (%)"),
+            _("Mean"),
+        ],
+        question_rows(figures),
+    )
+    sheet(
+        _("Problems"),
+        [_("Severity"), _("Problem"), _("Questionnaire")],
+        ([row.severity_label, row.description, row.questionnaire] for row in figures.problems),
+    )
+    sheet(
+        _("Text"),
+        [_("Section"), _("Text")],
+        [
+            [_("Findings"), report.findings],
+            [_("Conclusions"), report.conclusions],
+            [_("Recommendations"), report.recommendations],
+        ],
+    )
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="survey-{report.kind}-report-{report.plan_id}-{stamp}.xlsx"'
+    )
+    return response
+
+
+def question_rows(figures) -> Iterator[list]:
+    """One row per option of each question (a question without options: one row with its mean or count)."""
+    for results in figures.questionnaires:
+        title = str(results.questionnaire)
+        for result in results.questions:
+            head = [title, result.number, result.question.text, result.answered]
+            if not result.distribution:
+                yield [*head, "", result.texts or None, None, result.mean]
+                continue
+            for position, row in enumerate(result.distribution):
+                yield [*head, row.label, row.count, row.percent, result.mean if position == 0 else None]

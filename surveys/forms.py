@@ -14,11 +14,14 @@ from surveys.models import (
     IndexFactor,
     InvitationBatch,
     OpenSurvey,
+    PainPoint,
     PlanMilestone,
     Question,
     Questionnaire,
     Response,
+    ResultSummary,
     Section,
+    SummaryProblem,
     SurveyPlan,
 )
 from surveys.selectors.index import active_leaf_factors
@@ -407,3 +410,141 @@ class BatchForm(forms.ModelForm):
     def batch_fields(self) -> dict:
         """The cleaned values create_batch() takes."""
         return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class SurveyReportForm(forms.Form):
+    """The text sections of a survey or analysis report; the figures come from the data."""
+
+    findings = forms.CharField(
+        label=_("Findings (problems found)"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    conclusions = forms.CharField(label=_("Conclusions"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    recommendations = forms.CharField(
+        label=_("Recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ArchiveForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+# Result summaries (客户体验结果汇总表) and the pain-point library (客户需求痛点库)
+
+
+class ResultSummaryForm(forms.ModelForm):
+    class Meta:
+        model = ResultSummary
+        fields = ["summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {"summary": _("What the answers say overall: the summary column of the table.")}
+
+
+class ProblemAnswerField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, answer):
+        return _("Response #%(response)s · %(question)s: %(text)s") % {
+            "response": answer.response_id,
+            "question": answer.question.text,
+            "text": answer.text[:160],
+        }
+
+
+class SummaryProblemForm(forms.Form):
+    """A problem found; the view passes the questionnaire's questions and free-text answers to choose from."""
+
+    severity = forms.ChoiceField(label=_("Severity"), choices=SummaryProblem.Severity.choices, widget=forms.RadioSelect)
+    description = forms.CharField(label=_("Description"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    questions = forms.ModelMultipleChoiceField(
+        label=_("Questions behind it"),
+        queryset=Question.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    answers = ProblemAnswerField(
+        label=_("Free-text answers behind it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, questions, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].queryset = questions
+        self.fields["answers"].queryset = answers
+
+
+class PainPointForm(forms.ModelForm):
+    class Meta:
+        model = PainPoint
+        fields = ["description", "category", "severity"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PainPointCreateForm(PainPointForm):
+    note = forms.CharField(
+        label=_("Where it was met"),
+        required=False,
+        max_length=300,
+        help_text=_("For example a phone call, a visit or a complaint; kept as the entry's first source."),
+    )
+
+
+class PainPointEntryField(forms.ModelChoiceField):
+    def label_from_instance(self, pain_point):
+        return _("%(description)s (frequency %(frequency)s)") % {
+            "description": pain_point,
+            "frequency": pain_point.frequency,
+        }
+
+
+class PainPointFromSourceForm(forms.Form):
+    """An answer or a problem goes into the library: into an existing entry, or as a new one."""
+
+    existing = PainPointEntryField(
+        label=_("Add to an existing entry"),
+        queryset=PainPoint.objects.none(),
+        required=False,
+        empty_label=_("No: open a new entry"),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", "---------"), *PainPoint.Category.choices]
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=PainPoint.Severity.choices, initial=PainPoint.Severity.MEDIUM
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["existing"].queryset = entries
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("existing"):
+            return cleaned
+        if not (cleaned.get("description") or "").strip():
+            self.add_error("description", _("Describe the new entry, or choose an existing one."))
+        if not cleaned.get("category"):
+            self.add_error("category", _("Choose the category of the new entry."))
+        return cleaned
+
+
+class PainPointSourceForm(forms.Form):
+    note = forms.CharField(
+        label=_("Where it was met again"),
+        max_length=300,
+        help_text=_("For example a phone call, a visit or a complaint."),
+    )
+
+
+class PainPointStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=PainPoint.Status.choices)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
+
+
+class PainPointMergeForm(forms.Form):
+    target = PainPointEntryField(label=_("Merge into"), queryset=PainPoint.objects.none())
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets

@@ -1,5 +1,11 @@
 """Feedback URLs, one module per area, under the `feedback` namespace (public pages: feedback.urls.public)."""
 
+from . import cases, improvements, statistics
+
 app_name = "feedback"
 
-urlpatterns = []
+urlpatterns = [
+    *cases.urlpatterns,
+    *improvements.urlpatterns,
+    *statistics.urlpatterns,
+]

@@ -31,6 +31,13 @@ class PainPoint(models.Model):
         IMPROVING = "improving", _("Being improved")
         SOLVED = "solved", _("Solved")
 
+    # open → being improved → solved; a need that comes back is opened again.
+    TRANSITIONS = {
+        Status.OPEN: {Status.IMPROVING},
+        Status.IMPROVING: {Status.SOLVED, Status.OPEN},
+        Status.SOLVED: {Status.OPEN},
+    }
+
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
     description = models.TextField(_("description"))
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM)

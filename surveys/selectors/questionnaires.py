@@ -143,7 +143,12 @@ class QuestionnaireActions:
 
 
 def questionnaire_actions(user, questionnaire: Questionnaire) -> QuestionnaireActions:
-    """The buttons to show; the services check the same rules again when a button is used."""
+    """The buttons to show; the services check the same rules again when a button is used.
+
+    Nothing changes once the plan is archived (needs the questionnaire's plan loaded).
+    """
+    if questionnaire.plan.is_archived:
+        return QuestionnaireActions(edit=False, submit=False, decide=False, new_version=False)
     is_author = has_role(user, *PLAN_AUTHORS)
     is_latest = not questionnaire.next_versions.all()
     return QuestionnaireActions(

@@ -10,8 +10,9 @@ from cxcenter import workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import has_role
 from cxcenter.tasks import notify_decided_task, notify_submitted_task
-from surveys.models import BudgetLine, PlanMilestone, SurveyBudget, SurveyPlan
-from surveys.permissions import DECIDERS, PLAN_AUTHORS
+from surveys.models import BudgetLine, PlanMilestone, SurveyBudget
+from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.services.costs import refresh_cost_per_respondent
 from surveys.services.plans import mark_node_done
 from surveys.templatetags.surveys_format import yuan
 
@@ -32,10 +33,12 @@ def can_edit_budget(user: User, budget: SurveyBudget) -> bool:
 def ensure_can_edit_budget(actor: User, budget: SurveyBudget) -> None:
     """Only the plan's owner or a plan author changes a budget, and only while it is a draft or returned.
 
-    Raises PermissionDenied for anyone else, BudgetError for a submitted or approved budget.
+    Raises PermissionDenied for anyone else and for the budget of an archived plan, BudgetError for a submitted
+    or approved budget.
     """
     if not can_edit_budget(actor, budget):
         raise PermissionDenied(_("Only the plan's owner or a plan author may change its budget."))
+    ensure_plan_not_archived(budget.plan)
     if not budget.is_editable:
         raise BudgetError(
             _("The budget is “%(status)s”; it can be changed only as a draft or after it was returned.")
@@ -44,9 +47,11 @@ def ensure_can_edit_budget(actor: User, budget: SurveyBudget) -> None:
 
 
 def ensure_can_decide_budget(actor: User, budget: SurveyBudget) -> None:
-    """Only a director decides, and never on a budget they submitted themselves (PermissionDenied)."""
+    """Only a director decides, never on a budget they submitted themselves nor once the plan is archived
+    (PermissionDenied)."""
     if not has_role(actor, *DECIDERS):
         raise PermissionDenied(_("Only the CX director decides on survey budgets."))
+    ensure_plan_not_archived(budget.plan)
     workflow.ensure_not_submitter(actor, budget)
 
 
@@ -184,8 +189,8 @@ def return_budget(*, budget_id: int, actor: User, comment: str) -> SurveyBudget:
 def record_actual_amount(*, line_id: int, actor: User, actual_amount: Decimal) -> BudgetLine:
     """Record what a cost item actually cost, once its budget is approved; specialists, supervisors, directors.
 
-    Raises PermissionDenied for other roles, BudgetError before approval, for an archived plan
-    or a negative amount.
+    The plan's cost per respondent is worked out again. Raises PermissionDenied for other roles and for an
+    archived plan, BudgetError before approval or for a negative amount.
     """
     if not has_role(actor, *ACTUAL_RECORDERS):
         raise PermissionDenied(_("Only CX specialists, the supervisor and the director record actual amounts."))
@@ -194,8 +199,7 @@ def record_actual_amount(*, line_id: int, actor: User, actual_amount: Decimal) -
     if budget.status != SurveyBudget.Status.APPROVED:
         raise BudgetError(_("Actual amounts can be recorded only once the director has approved the budget."))
     # Archived material is read-only (DOMAIN §4).
-    if budget.plan.status == SurveyPlan.Status.ARCHIVED:
-        raise BudgetError(_("The plan is archived; its budget can no longer change."))
+    ensure_plan_not_archived(budget.plan)
     line.actual_amount = ensure_not_negative(actual_amount)
     line.save(update_fields=["actual_amount"])
     workflow.record(
@@ -204,6 +208,7 @@ def record_actual_amount(*, line_id: int, actor: User, actual_amount: Decimal) -
         action=TimelineEntry.Action.UPDATED,
         comment=_("Actual amount recorded: %(line)s") % {"line": describe_line(line, line.actual_amount)},
     )
+    refresh_cost_per_respondent(plan_id=budget.plan_id)
     return line
 
 

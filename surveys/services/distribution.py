@@ -26,7 +26,7 @@ from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role
 from surveys import tasks
 from surveys.models import Invitation, InvitationBatch, Questionnaire
-from surveys.permissions import MILESTONE_WORKERS
+from surveys.permissions import MILESTONE_WORKERS, ensure_plan_not_archived
 from surveys.selectors.distribution import SENDABLE_PLAN_STATES, with_skip_reason
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,9 @@ def chunked(items: Sequence, size: int) -> Iterable[list]:
 
 
 def ensure_can_send(questionnaire: Questionnaire) -> None:
-    """Raise BatchError unless the questionnaire is approved and its plan approved or in progress."""
+    """Raise BatchError unless the questionnaire is approved and its plan approved or in progress;
+    PermissionDenied once the plan is archived (read-only material)."""
+    ensure_plan_not_archived(questionnaire.plan)
     if questionnaire.status != Questionnaire.Status.APPROVED:
         raise BatchError(
             _("“%(title)s” is not approved; only an approved questionnaire can be sent to customers.")
@@ -172,6 +174,7 @@ def retry_failed(*, batch_id: int, actor: User) -> int:
     """
     ensure_role(actor, *MILESTONE_WORKERS)
     batch = workflow.lock(InvitationBatch, batch_id)
+    ensure_plan_not_archived(batch.questionnaire.plan)
     if batch.is_expired:
         raise BatchError(
             _("The deadline of “%(batch)s” has passed; its invitations are no longer sent.") % {"batch": batch}

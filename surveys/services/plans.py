@@ -12,7 +12,8 @@ from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
-from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS
+from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.services.costs import refresh_cost_per_respondent
 
 PLAN_LABEL = "surveys.surveyplan"
 
@@ -36,8 +37,9 @@ class PlanError(Exception):
 
 
 def ensure_can_edit_plan(actor: User, plan: SurveyPlan) -> None:
-    """The owner or a plan author may change a plan, and only while it is a draft or returned."""
+    """The owner or a plan author may change a plan, and only while it is a draft or returned; never once archived."""
     ensure_role(actor, *PLAN_AUTHORS)
+    ensure_plan_not_archived(plan)
     if plan.owner_id != actor.pk and not has_role(actor, Role.DIRECTOR):
         raise PermissionDenied(_("Only the plan's owner may change it."))
     if not plan.is_editable:
@@ -124,6 +126,7 @@ def approve_plan(*, plan_id: int, actor: User, comment: str = "") -> SurveyPlan:
     """
     plan = workflow.lock(SurveyPlan, plan_id)
     ensure_role(actor, *DECIDERS)
+    ensure_plan_not_archived(plan)
     workflow.ensure_not_submitter(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.APPROVED, actor=actor, comment=comment)
     mark_node_done(plan_id=plan.pk, node=PlanMilestone.Node.PLAN, actor=actor, note=comment)
@@ -136,6 +139,7 @@ def return_plan(*, plan_id: int, actor: User, comment: str) -> SurveyPlan:
     """Director returns a submitted plan with a comment saying what to change."""
     plan = workflow.lock(SurveyPlan, plan_id)
     ensure_role(actor, *DECIDERS)
+    ensure_plan_not_archived(plan)
     workflow.ensure_not_submitter(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.RETURNED, actor=actor, comment=comment, comment_required=True)
     transaction.on_commit(lambda: notify_decided_task.delay(PLAN_LABEL, plan.pk))
@@ -152,14 +156,17 @@ def start_plan(*, plan_id: int, actor: User) -> SurveyPlan:
 
 @transaction.atomic
 def complete_plan(*, plan_id: int, actor: User, comment: str = "") -> SurveyPlan:
-    """The owner declares a plan in progress completed."""
+    """The owner declares a plan in progress completed; its cost per respondent is worked out again."""
     plan = workflow.lock(SurveyPlan, plan_id)
     ensure_owner_or_director(actor, plan)
-    return workflow.transition(plan, to=SurveyPlan.Status.COMPLETED, actor=actor, comment=comment)
+    workflow.transition(plan, to=SurveyPlan.Status.COMPLETED, actor=actor, comment=comment)
+    plan.cost_per_respondent = refresh_cost_per_respondent(plan_id=plan.pk)
+    return plan
 
 
 def ensure_owner_or_director(actor: User, plan: SurveyPlan) -> None:
     ensure_role(actor, *PLAN_AUTHORS)
+    ensure_plan_not_archived(plan)
     if plan.owner_id != actor.pk and not has_role(actor, Role.DIRECTOR):
         raise PermissionDenied(_("Only the plan's owner or the director may do this."))
 
@@ -177,8 +184,6 @@ def reschedule_milestone(*, milestone_id: int, actor: User, due_date: datetime.d
     milestone = workflow.lock(PlanMilestone, milestone_id)
     plan = milestone.plan
     ensure_owner_or_director(actor, plan)
-    if plan.status == SurveyPlan.Status.ARCHIVED:
-        raise PlanError(_("An archived plan cannot change."))
     milestone.due_date, milestone.owner = due_date, owner
     milestone.save(update_fields=["due_date", "owner"])
     return milestone
@@ -195,6 +200,7 @@ def complete_milestone(
     milestone = workflow.lock(PlanMilestone, milestone_id)
     plan = milestone.plan
     ensure_role(actor, *MILESTONE_WORKERS)
+    ensure_plan_not_archived(plan)
     if actor.pk not in (milestone.owner_id, plan.owner_id) and not has_role(actor, Role.DIRECTOR):
         raise PermissionDenied(_("Only the node's owner, the plan's owner or the director may mark it done."))
     if plan.status not in (SurveyPlan.Status.APPROVED, SurveyPlan.Status.IN_PROGRESS):

@@ -17,7 +17,7 @@ from cxcenter.roles import ensure_role
 from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys import questionnaire_templates
 from surveys.models import Choice, Question, Questionnaire, Section, SurveyPlan
-from surveys.permissions import DECIDERS, PLAN_AUTHORS
+from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
 from surveys.questionnaire_json import QuestionnaireDocument, SectionDocument, document_from_questionnaire
 from surveys.selectors.index import active_leaf_factors
 from surveys.selectors.questionnaires import questionnaire_problems, with_contents
@@ -44,9 +44,11 @@ def ensure_editable(questionnaire: Questionnaire) -> None:
 
 
 def lock_editable(actor: User, questionnaire_id: int) -> Questionnaire:
-    """Lock a questionnaire for a change of its content: plan authors only, drafts and returned ones only."""
+    """Lock a questionnaire for a change of its content: plan authors only, drafts and returned ones only, never
+    once its plan is archived."""
     ensure_role(actor, *PLAN_AUTHORS)
     questionnaire = workflow.lock(Questionnaire, questionnaire_id)
+    ensure_plan_not_archived(questionnaire.plan)
     ensure_editable(questionnaire)
     return questionnaire
 
@@ -54,6 +56,7 @@ def lock_editable(actor: User, questionnaire_id: int) -> Questionnaire:
 def open_plan(plan_id: int) -> SurveyPlan:
     """The plan a new questionnaire goes to; QuestionnaireError once the plan is completed or archived."""
     plan = SurveyPlan.objects.get(pk=plan_id)
+    ensure_plan_not_archived(plan)
     if plan.status in CLOSED_PLAN_STATES:
         raise QuestionnaireError(
             _("The plan “%(plan)s” is %(status)s; it takes no new questionnaire.")
@@ -161,6 +164,7 @@ def new_questionnaire_version(*, questionnaire_id: int, actor: User) -> Question
     ensure_role(actor, *PLAN_AUTHORS)
     # The lock makes two authors asking at once get one new version, not two with the same number.
     source = workflow.lock(Questionnaire, questionnaire_id)
+    ensure_plan_not_archived(source.plan)
     if source.status != Questionnaire.Status.APPROVED:
         raise QuestionnaireError(_("Only an approved questionnaire gets a new version; change this one directly."))
     newer = Questionnaire.objects.filter(previous_version=source).first()
@@ -471,6 +475,7 @@ def submit_questionnaire(*, questionnaire_id: int, actor: User) -> Questionnaire
     """
     ensure_role(actor, *PLAN_AUTHORS)
     questionnaire = workflow.lock(Questionnaire, questionnaire_id)
+    ensure_plan_not_archived(questionnaire.plan)
     if questionnaire.is_editable:
         problems = questionnaire_problems(with_contents(Questionnaire.objects.all()).get(pk=questionnaire.pk))
         if problems:
@@ -503,6 +508,7 @@ def decide(questionnaire_id: int, actor: User, *, to: str, comment: str, comment
     """The director's decision on a questionnaire in review, never on their own submission; mails the submitter."""
     ensure_role(actor, *DECIDERS)
     questionnaire = workflow.lock(Questionnaire, questionnaire_id)
+    ensure_plan_not_archived(questionnaire.plan)
     workflow.ensure_not_submitter(actor, questionnaire)
     workflow.transition(questionnaire, to=to, actor=actor, comment=comment, comment_required=comment_required)
     transaction.on_commit(lambda: notify_decided_task.delay(QUESTIONNAIRE_LABEL, questionnaire.pk))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cxcenter.models import User
 from cxcenter.roles import ensure_role
+from feedback.services.cases import queue_follow_up_if_needed
 from surveys.answers import ParsedAnswer
 from surveys.models import Answer, Invitation, OpenSurvey, Questionnaire, Response
 from surveys.permissions import MILESTONE_WORKERS
@@ -63,6 +64,8 @@ def answer_invitation(
     store = claim_and_store_in_one_statement if connection.vendor == "postgresql" else claim_and_store_in_steps
     if not store(link.invitation_id, response, answers):
         raise SurveyClosed(ANSWERED)
+    # Closed loop (DOMAIN §5): a poor answer opens a follow-up case, decided from the answers in memory.
+    queue_follow_up_if_needed(response=response, answers=answers)
     return response
 
 

@@ -14,6 +14,7 @@ from cxcenter.exports import XLSX_TYPE
 from cxcenter.models import ExportFile, Role
 from surveys import exports
 from surveys.models import Response
+from surveys.permissions import SURVEY_READERS
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import answer_invitation, good_answers, survey_questionnaire
 from surveys.views.responses import EXPORT_KIND
@@ -147,7 +148,7 @@ def large_export(as_user, director, questionnaire, settings, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         response = as_user(director).post(export_url(questionnaire))
     assert response.status_code == 302
-    assert response["Location"] == reverse("surveys:export-detail", args=[ExportFile.objects.get().pk])
+    assert response["Location"] == reverse("export-detail", args=[ExportFile.objects.get().pk])
     return ExportFile.objects.get()
 
 
@@ -163,12 +164,12 @@ def test_a_large_export_is_built_by_the_task_into_a_private_file(large_export, d
 
 def test_the_requester_sees_the_state_and_downloads_the_file(as_user, director, large_export):
     client = as_user(director)
-    page = client.get(reverse("surveys:export-detail", args=[large_export.pk]))
+    page = client.get(reverse("export-detail", args=[large_export.pk]))
     assert page.status_code == 200
-    assert reverse("surveys:export-download", args=[large_export.pk]) in page.content.decode()
-    partial = client.get(reverse("surveys:export-detail", args=[large_export.pk]), HTTP_HX_REQUEST="true")
+    assert reverse("export-download", args=[large_export.pk]) in page.content.decode()
+    partial = client.get(reverse("export-detail", args=[large_export.pk]), HTTP_HX_REQUEST="true")
     assert partial.content.decode().lstrip().startswith('<div id="export-state"')
-    download = client.get(reverse("surveys:export-download", args=[large_export.pk]))
+    download = client.get(reverse("export-download", args=[large_export.pk]))
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith('attachment; filename="responses-')
     assert len(sheet_rows(b"".join(download.streaming_content))) == 4
@@ -176,33 +177,36 @@ def test_the_requester_sees_the_state_and_downloads_the_file(as_user, director, 
 
 def test_a_pending_export_page_polls_until_ready(as_user, director, questionnaire):
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND, params={"questionnaire": questionnaire.pk}, filename="x.xlsx", requested_by=director
+        kind=EXPORT_KIND,
+        params={"readers": list(SURVEY_READERS), "questionnaire": questionnaire.pk},
+        filename="x.xlsx",
+        requested_by=director,
     )
-    page = as_user(director).get(reverse("surveys:export-detail", args=[export.pk])).content.decode()
+    page = as_user(director).get(reverse("export-detail", args=[export.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in page
-    assert reverse("surveys:export-download", args=[export.pk]) not in page
+    assert reverse("export-download", args=[export.pk]) not in page
 
 
 def test_another_reader_cannot_download_someone_elses_export(as_user, persona, large_export):
     other = as_user(persona("other-director", Role.DIRECTOR))
-    assert other.get(reverse("surveys:export-download", args=[large_export.pk])).status_code == 403
-    assert other.get(reverse("surveys:export-detail", args=[large_export.pk])).status_code == 403
+    assert other.get(reverse("export-download", args=[large_export.pk])).status_code == 403
+    assert other.get(reverse("export-detail", args=[large_export.pk])).status_code == 403
 
 
 @pytest.mark.parametrize("role", [Role.ACCOUNT_MANAGER, Role.OPS_SUPERVISOR])
 def test_roles_that_do_not_read_surveys_cannot_download(as_user, director, large_export, role):
     # Even the requester loses the file with the role.
     director.groups.set([Group.objects.get(name=role)])
-    assert as_user(director).get(reverse("surveys:export-download", args=[large_export.pk])).status_code == 403
+    assert as_user(director).get(reverse("export-download", args=[large_export.pk])).status_code == 403
 
 
 def test_an_unknown_export_is_not_found(as_user, director, large_export):
-    assert as_user(director).get(reverse("surveys:export-download", args=[large_export.pk + 100])).status_code == 404
+    assert as_user(director).get(reverse("export-download", args=[large_export.pk + 100])).status_code == 404
 
 
 def test_an_expired_export_is_no_longer_served_and_is_swept(as_user, director, large_export, private_root):
     ExportFile.objects.filter(pk=large_export.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
-    download = as_user(director).get(reverse("surveys:export-download", args=[large_export.pk]))
+    download = as_user(director).get(reverse("export-download", args=[large_export.pk]))
     assert download.status_code == 302
     assert core_services.sweep_exports() == 1
     assert not ExportFile.objects.exists()
@@ -212,7 +216,10 @@ def test_an_expired_export_is_no_longer_served_and_is_swept(as_user, director, l
 
 def test_a_failing_build_is_recorded_and_raised(director):
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND, params={"questionnaire": 999999}, filename="x.xlsx", requested_by=director
+        kind=EXPORT_KIND,
+        params={"readers": list(SURVEY_READERS), "questionnaire": 999999},
+        filename="x.xlsx",
+        requested_by=director,
     )
     with pytest.raises(Exception, match="does not exist"):
         core_services.build_export(export_id=export.pk)
@@ -226,7 +233,10 @@ def test_a_failing_build_is_recorded_and_raised(director):
 def test_the_sweep_builds_an_export_whose_message_was_lost(director, questionnaire, private_root):
     answered(questionnaire, 1)
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND, params={"questionnaire": questionnaire.pk}, filename="lost.xlsx", requested_by=director
+        kind=EXPORT_KIND,
+        params={"readers": list(SURVEY_READERS), "questionnaire": questionnaire.pk},
+        filename="lost.xlsx",
+        requested_by=director,
     )
     ExportFile.objects.filter(pk=export.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=20))
     core_services.sweep_exports()

@@ -12,6 +12,8 @@ from surveys import exports
 from surveys.forms import DecisionForm, MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
 from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import plans as selectors
+from surveys.selectors.archive import can_archive
+from surveys.selectors.reports import plan_reports
 from surveys.services import plans as services
 from surveys.services.plans import PlanError
 
@@ -68,6 +70,8 @@ def plan_detail(request, pk):
             "timeline": timeline,
             "return_comment": return_comment(plan, timeline),
             "decision_form": DecisionForm(),
+            "reports": plan_reports(request.user, plan),
+            "can_archive": can_archive(request.user, plan),
         },
     )
 

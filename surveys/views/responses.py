@@ -2,19 +2,19 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cxcenter import services as core_services
 from cxcenter.roles import role_required
-from cxcenter.selectors import get_export_for
 from surveys import exports
 from surveys.answers import parse_answers
 from surveys.forms import PaperEntryForm
 from surveys.permissions import MILESTONE_WORKERS, SURVEY_READERS
+from surveys.selectors import pain_points
 from surveys.selectors import responses as selectors
 from surveys.selectors.questionnaires import questionnaire_outline
 from surveys.services import responses as services
@@ -58,33 +58,14 @@ def response_export(request, pk):
             "questionnaire": questionnaire.pk,
             "filters": selectors.export_filters(response_filter),
             "language": translation.get_language(),
+            "back_url": reverse("surveys:response-list", args=[questionnaire.pk]),
+            "back_label": _("Responses"),
         },
         filename=exports.responses_filename(questionnaire),
+        readers=SURVEY_READERS,
         title=_("Responses to “%(title)s”") % {"title": questionnaire},
     )
-    return redirect("surveys:export-detail", export.pk)
-
-
-@role_required(*SURVEY_READERS)
-def export_detail(request, pk):
-    export = get_export_for(request.user, pk, EXPORT_KIND)
-    context = {
-        "export": export,
-        "is_available": core_services.export_file_path(export) is not None,
-        "questionnaire_id": export.params.get("questionnaire"),
-    }
-    template = "surveys/exportfile_detail.html#export-state" if request.htmx else "surveys/exportfile_detail.html"
-    return render(request, template, context)
-
-
-@role_required(*SURVEY_READERS)
-def export_download(request, pk):
-    export = get_export_for(request.user, pk, EXPORT_KIND)
-    path = core_services.export_file_path(export)
-    if path is None:
-        messages.error(request, _("This export is not available; ask for a new one from the list of responses."))
-        return redirect("surveys:export-detail", export.pk)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=export.filename)
+    return redirect("export-detail", export.pk)
 
 
 @role_required(*SURVEY_READERS)
@@ -93,7 +74,7 @@ def response_detail(request, pk):
     context = {
         "response": response,
         "questionnaire": response.questionnaire,
-        "sections": selectors.response_answers(response),
+        "sections": pain_points.with_library_links(request.user, response, selectors.response_answers(response)),
         "show_customer": not response.questionnaire.is_anonymous,
     }
     return render(request, "surveys/response_detail.html", context)

@@ -1,5 +1,4 @@
-"""Demo survey data for `seed_demo`: an index system, plans in every state, budgets, questionnaires, a sent
-batch with answers."""
+"""Demo plans: an index system, plans in every state, budgets, questionnaires, a sent batch with answers."""
 
 import datetime
 import random
