@@ -150,12 +150,12 @@ def case_attachments(case: Case) -> list[Attachment]:
 
 def get_attachment_for(user, pk: int) -> Attachment:
     """An attachment the user may fetch, or 404: a case's to those who may see the case, a progress note's to
-    improvement readers."""
-    attachment = get_object_or_404(Attachment.objects.all(), pk=pk)
+    improvement readers and to the action's owner (who may hold no other role, e.g. operations)."""
+    attachment = get_object_or_404(Attachment.objects.select_related("progress__action"), pk=pk)
     if attachment.case_id is not None:
         if not visible_cases(user).filter(pk=attachment.case_id).exists():
             raise Http404
-    else:
+    elif attachment.progress.action.owner_id != user.pk:
         ensure_role(user, *IMPROVEMENT_READERS)
     return attachment
 

@@ -213,6 +213,19 @@ def test_the_owner_reports_progress_with_an_evidence_file(
     assert "已完成排班" in page and "上门记录.txt" in page
 
 
+def test_an_action_owner_without_a_reading_role_fetches_their_evidence_and_nobody_else_does(
+    as_user, persona, general_manager, supervisor, pain_point, private_files
+):
+    ops = persona("ops-owner", Role.OPS_SUPERVISOR)
+    action = running_plan(general_manager, supervisor, pain_point, ops).actions.get()
+    evidence = SimpleUploadedFile("记录.txt", "已更换配件".encode(), content_type="text/plain")
+    progress_url = reverse("feedback:improvement-action-progress", args=[action.pk])
+    as_user(ops).post(progress_url, {"note": "完成", "files": [evidence]})
+    download = reverse("feedback:attachment-download", args=[Attachment.objects.get().pk])
+    assert b"".join(as_user(ops).get(download).streaming_content) == "已更换配件".encode()
+    assert as_user(persona("other-ops", Role.OPS_SUPERVISOR)).get(download).status_code == 403
+
+
 def test_a_forbidden_evidence_file_is_refused_and_the_note_is_kept_on_the_form(
     as_user, general_manager, supervisor, pain_point, owner, private_files
 ):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter import services as core_services
-from cxcenter.roles import has_role, role_required
+from cxcenter.roles import ALL_STAFF, has_role, role_required
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
 from feedback import exports
@@ -346,7 +346,7 @@ def attachment_upload(request, pk):
     return redirect(case)
 
 
-@role_required(*CASE_READERS)
+@role_required(*ALL_STAFF)
 def attachment_download(request, pk):
     attachment = selectors.get_attachment_for(request.user, pk)
     try:
