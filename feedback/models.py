@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cxcenter.models import Customer, Department, private_storage
 
@@ -37,10 +38,11 @@ class Case(models.Model):
         SURVEY = "survey", _("Survey follow-up")
 
     class Severity(models.TextChoices):
-        LOW = "low", _("Minor")
-        MEDIUM = "medium", _("Moderate")
-        HIGH = "high", _("Serious")
-        CRITICAL = "critical", _("Critical")
+        # Contexts: summaries and pain points use the same English words on other scales.
+        LOW = "low", pgettext_lazy("case severity", "Minor")
+        MEDIUM = "medium", pgettext_lazy("case severity", "Moderate")
+        HIGH = "high", pgettext_lazy("case severity", "Serious")
+        CRITICAL = "critical", pgettext_lazy("case severity", "Critical")
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -48,7 +50,7 @@ class Case(models.Model):
         INVESTIGATING = "investigating", _("Investigating")
         ACTION = "action", _("Action under way")
         AWAITING_CUSTOMER = "awaiting_customer", _("Awaiting the customer")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     TRANSITIONS = {
         Status.NEW: {Status.ACKNOWLEDGED},
@@ -294,7 +296,7 @@ class ImprovementAction(models.Model):
     plan = models.ForeignKey(
         ImprovementPlan, verbose_name=_("improvement plan"), on_delete=models.CASCADE, related_name="actions"
     )
-    description = models.TextField(_("action"))
+    description = models.TextField(_("improvement action"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="improvement_actions"
     )
@@ -328,7 +330,7 @@ class ActionProgress(models.Model):
     """A progress note on an improvement action, with its evidence files."""
 
     action = models.ForeignKey(
-        ImprovementAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="progress_notes"
+        ImprovementAction, verbose_name=_("improvement action"), on_delete=models.CASCADE, related_name="progress_notes"
     )
     note = models.TextField(_("progress"))
     written_by = models.ForeignKey(
