@@ -4,6 +4,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two test processes: the suite's browser and PDF tests wait on Chromium and WeasyPrint as much as on the CPU.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test serve bench install install-dev messages compilemessages lint check-deploy clean
 
