@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking switches Chromium keeps calling Google services the closed network
@@ -114,3 +114,25 @@ def log_in(browser_page) -> Callable[..., Page]:
         return browser_page
 
     return sign_in
+
+
+def works_in_english(user):
+    """The user chose English, so pages and e-mails read as the assertions expect."""
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
+def click_and_wait(page: Page, target) -> None:
+    with page.expect_navigation():
+        target.click()
+
+
+def expect_message(page: Page, text: str) -> None:
+    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_test_id("user-menu").click()
+    click_and_wait(page, page.get_by_role("button", name="Log out"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))

@@ -12,6 +12,7 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from cxcenter.models import Role
+from cxcenter.tests.browser import click_and_wait, expect_message, log_out, works_in_english
 from cxcenter.tests.factories import CustomerFactory, DepartmentFactory
 from feedback.models import Case
 
@@ -21,26 +22,6 @@ SUBJECT = "Heater takes twenty minutes to warm up"
 CUSTOMER_EMAIL = "li.na@example.com"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 LINK = re.compile(r"https?://[^\s\"<>]+/c/[A-Za-z0-9_-]+/")
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
-
-
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_test_id("user-menu").click()
-    click_and_wait(page, page.get_by_role("button", name="Log out"))
 
 
 def open_cases(page: Page) -> None:

@@ -4,13 +4,13 @@ reviews it; then the complaint statistics show their charts. Only users, the pai
 Python: every other row comes from the pages."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cxcenter.models import Role
+from cxcenter.tests.browser import click_and_wait, expect_message, log_out
 from feedback.models import Attachment, ImprovementPlan, ImprovementReview
 from feedback.tests.factories import CaseFactory
 from surveys.models import PainPoint
@@ -20,21 +20,6 @@ pytestmark = pytest.mark.browser
 
 TITLE = "Faster after-sales visits"
 ACTION = "Add weekend engineers to the rota"
-
-
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_test_id("user-menu").click()
-    click_and_wait(page, page.get_by_role("button", name="Log out"))
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def in_english(user):

@@ -5,17 +5,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cxcenter.models import Customer
+from cxcenter.tests.browser import works_in_english
 from cxcenter.tests.factories import CustomerFactory
 from surveys.models import Invitation, InvitationBatch, Questionnaire, SurveyPlan
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory, QuestionnaireFactory, SurveyPlanFactory
 
 pytestmark = pytest.mark.browser
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
 
 
 @pytest.fixture

@@ -3,16 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from cxcenter.tests.browser import works_in_english
 from surveys.models import PlanMilestone, SurveyBudget
 from surveys.tests.factories import SurveyBudgetFactory, SurveyPlanFactory
 
 pytestmark = pytest.mark.browser
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
 
 
 def test_supervisor_drafts_and_submits_a_budget_and_the_director_approves_it(log_in, supervisor, director):

@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from cxcenter.models import Customer
+from cxcenter.tests.browser import click_and_wait, works_in_english
 from cxcenter.tests.factories import CustomerFactory
 from surveys.models import Invitation, InvitationBatch, Question, Questionnaire, Response, SurveyPlan
 from surveys.services import distribution
@@ -71,17 +72,6 @@ def smtp_server(settings, live_server):
     settings.SITE_URL = live_server.url
     with running_mail_server(settings) as server:
         yield server
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
-
-
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
 
 
 def figure(page: Page, label: str):

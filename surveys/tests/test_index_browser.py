@@ -3,16 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from cxcenter.tests.browser import works_in_english
 from surveys.models import IndexFactor
 from surveys.services.index import add_factor, create_index_system
 
 pytestmark = pytest.mark.browser
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
 
 
 def test_supervisor_shares_out_the_weights_of_a_group_and_retires_a_factor(log_in, supervisor):

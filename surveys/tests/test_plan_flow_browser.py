@@ -13,6 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cxcenter.models import Role
+from cxcenter.tests.browser import click_and_wait, expect_message, log_out
 
 pytestmark = pytest.mark.browser
 
@@ -31,26 +32,11 @@ def works_in_english(user):
     return user
 
 
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
 def open_menu(page: Page, label: str, menu: str | None = None) -> None:
     navigation = page.locator("#main-nav")
     if menu:
         navigation.get_by_role("button", name=menu, exact=True).click()
     click_and_wait(page, navigation.get_by_role("link", name=label, exact=True))
-
-
-def log_out(page: Page) -> None:
-    page.get_by_test_id("user-menu").click()
-    click_and_wait(page, page.get_by_role("button", name="Log out"))
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def open_plan(page: Page) -> None:

@@ -3,16 +3,11 @@
 import pytest
 from playwright.sync_api import expect
 
+from cxcenter.tests.browser import works_in_english
 from surveys.models import Questionnaire
 from surveys.tests.factories import SurveyPlanFactory
 
 pytestmark = pytest.mark.browser
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
 
 
 def test_supervisor_builds_from_a_template_previews_on_a_phone_and_the_director_approves(log_in, supervisor, director):

@@ -10,9 +10,10 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from cxcenter.models import Role
+from cxcenter.tests.browser import click_and_wait, expect_message, log_out, works_in_english
 from surveys.models import PlanMilestone, SurveyPlan, SurveyReport
 from surveys.services import plans
 
@@ -20,26 +21,6 @@ pytestmark = pytest.mark.browser
 
 PLAN_TITLE = "2027 kettle after-sales survey"
 FINDINGS = "Customers wait too long for repairs."
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
-
-
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_test_id("user-menu").click()
-    click_and_wait(page, page.get_by_role("button", name="Log out"))
 
 
 def test_a_report_is_drafted_approved_downloaded_and_archived(log_in, persona):

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cxcenter.models import Role
+from cxcenter.tests.browser import click_and_wait, expect_message, log_out, works_in_english
 from surveys.tests.factories import InvitationFactory, SurveyPlanFactory
 from surveys.tests.response_builders import answer_invitation, good_answers, survey_questionnaire
 
@@ -22,27 +23,6 @@ SUMMARY_TEXT = "Customers like the heater overall."
 BETTER_SUMMARY = "Customers like the heater overall; two in three find the switch slow."
 RETURN_COMMENT = "Say how many customers find the switch slow."
 PROBLEM = "The on/off switch responds slowly"
-
-
-def works_in_english(user):
-    user.preferred_language = "en"
-    user.save(update_fields=["preferred_language"])
-    return user
-
-
-def click_and_wait(page: Page, target) -> None:
-    with page.expect_navigation():
-        target.click()
-
-
-def expect_message(page: Page, text: str) -> None:
-    expect(page.get_by_role("alert").filter(has_text=text)).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_test_id("user-menu").click()
-    click_and_wait(page, page.get_by_role("button", name="Log out"))
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
 def open_summary(page: Page, questionnaire) -> None:
