@@ -1,5 +1,7 @@
 """Survey material in the admin: readable by superusers, but archived material (资料归档) stays read-only there too."""
 
+from operator import attrgetter
+
 from django.contrib import admin
 
 from .models import (
@@ -15,13 +17,19 @@ from .models import (
 
 
 class ArchivedReadOnly:
-    """No change, deletion or addition through the admin once the object's plan is archived (DOMAIN §4)."""
+    """No change, deletion or addition through the admin once the object's plan is archived (DOMAIN §4).
 
-    def plan_of(self, obj) -> SurveyPlan:
-        raise NotImplementedError
+    `plan_path` leads from the object (for inlines: the parent row) to its plan, e.g. "questionnaire.plan";
+    empty for the plan itself.
+    """
+
+    plan_path = "plan"
 
     def is_archived(self, obj) -> bool:
-        return obj is not None and self.plan_of(obj).is_archived
+        if obj is None:
+            return False
+        plan = attrgetter(self.plan_path)(obj) if self.plan_path else obj
+        return plan.is_archived
 
     def has_change_permission(self, request, obj=None):
         return not self.is_archived(obj) and super().has_change_permission(request, obj)
@@ -42,8 +50,7 @@ class PlanMilestoneInline(ArchivedReadOnlyInline, admin.TabularInline):
     extra = 0
     raw_id_fields = ("owner", "done_by")
 
-    def plan_of(self, obj):
-        return obj
+    plan_path = ""
 
 
 @admin.register(SurveyPlan)
@@ -55,16 +62,12 @@ class SurveyPlanAdmin(ArchivedReadOnly, admin.ModelAdmin):
     raw_id_fields = ("owner", "created_by", "submitted_by", "approved_by", "returned_by")
     inlines = [PlanMilestoneInline]
 
-    def plan_of(self, obj):
-        return obj
+    plan_path = ""
 
 
 class BudgetLineInline(ArchivedReadOnlyInline, admin.TabularInline):
     model = BudgetLine
     extra = 0
-
-    def plan_of(self, obj):
-        return obj.plan
 
 
 @admin.register(SurveyBudget)
@@ -75,17 +78,13 @@ class SurveyBudgetAdmin(ArchivedReadOnly, admin.ModelAdmin):
     raw_id_fields = ("plan", "submitted_by", "approved_by", "returned_by")
     inlines = [BudgetLineInline]
 
-    def plan_of(self, obj):
-        return obj.plan
-
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(ArchivedReadOnly, admin.ModelAdmin):
     list_display = ("budget", "category", "estimate_amount", "actual_amount")
     list_select_related = ("budget__plan",)
 
-    def plan_of(self, obj):
-        return obj.budget.plan
+    plan_path = "budget.plan"
 
 
 @admin.register(Questionnaire)
@@ -96,9 +95,6 @@ class QuestionnaireAdmin(ArchivedReadOnly, admin.ModelAdmin):
     list_select_related = ("plan",)
     raw_id_fields = ("plan", "previous_version", "created_by", "submitted_by", "approved_by", "returned_by")
 
-    def plan_of(self, obj):
-        return obj.plan
-
 
 @admin.register(SurveyReport)
 class SurveyReportAdmin(ArchivedReadOnly, admin.ModelAdmin):
@@ -107,17 +103,13 @@ class SurveyReportAdmin(ArchivedReadOnly, admin.ModelAdmin):
     list_select_related = ("plan", "approved_by")
     raw_id_fields = ("plan", "created_by", "submitted_by", "approved_by", "returned_by")
 
-    def plan_of(self, obj):
-        return obj.plan
-
 
 class SummaryProblemInline(ArchivedReadOnlyInline, admin.TabularInline):
     model = SummaryProblem
     extra = 0
     fields = ("severity", "description")
 
-    def plan_of(self, obj):
-        return obj.questionnaire.plan
+    plan_path = "questionnaire.plan"
 
 
 @admin.register(ResultSummary)
@@ -128,5 +120,4 @@ class ResultSummaryAdmin(ArchivedReadOnly, admin.ModelAdmin):
     raw_id_fields = ("questionnaire", "created_by", "submitted_by", "approved_by", "returned_by")
     inlines = [SummaryProblemInline]
 
-    def plan_of(self, obj):
-        return obj.questionnaire.plan
+    plan_path = "questionnaire.plan"
