@@ -3,20 +3,14 @@
 Idempotent: each plan is made once, found by its title.
 """
 
-import datetime
-import random
 from decimal import Decimal
 
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
-from cxcenter.models import Customer
-from surveys.answers import frozen_form_questions
-from surveys.demo.plans import create_demo_plan, demo_answers, move_to
+from surveys.demo.plans import create_demo_plan, move_to, send_and_answer
 from surveys.models import SurveyPlan, SurveyReport
-from surveys.selectors.distribution import SurveyLink
-from surveys.services import archive, budgets, distribution, plans, questionnaires, reports, responses
+from surveys.services import archive, budgets, plans, questionnaires, reports
 
 REPORTED_PLAN = "2026 年度智能电暖器用户回访调研"
 ARCHIVED_PLAN = "2025 年度客户满意度调研"
@@ -69,21 +63,15 @@ def seed_reported_plan(users) -> SurveyPlan:
     )
     questionnaires.submit_questionnaire(questionnaire_id=questionnaire.pk, actor=supervisor)
     questionnaires.approve_questionnaire(questionnaire_id=questionnaire.pk, actor=director, comment="同意")
-    batch = distribution.create_batch(
-        questionnaire_id=questionnaire.pk,
-        actor=specialist,
-        customers=Customer.objects.all(),
+    send_and_answer(
+        questionnaire,
+        specialist,
         name="2026 年智能电暖器用户回访",
-        deadline=timezone.now() + datetime.timedelta(days=7),
+        days=7,
         email_subject="邀请您参与智能电暖器用户回访调研",
         email_message="感谢您使用我们的产品，请抽出几分钟填写调研表。",
+        seed=2025,
     )
-    generator = random.Random(2025)
-    questions = frozen_form_questions(questionnaire.pk)
-    for invitation in batch.invitations.select_related("batch__questionnaire"):
-        if generator.random() < 0.35:
-            continue
-        responses.answer_invitation(link=SurveyLink.of(invitation), answers=demo_answers(questions, generator))
     for line in plan.budget.lines.all():
         budgets.record_actual_amount(
             line_id=line.pk, actor=specialist, actual_amount=line.estimate_amount * Decimal("0.95")
