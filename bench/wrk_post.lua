@@ -1,5 +1,6 @@
--- POST one form per request. Paths come from PATHS_FILE; each wrk thread takes every n-th path, so no two
--- requests share a survey link. Prints the 95th percentile latency and counts as JSON when done.
+-- POST one form per request. Paths come from PATHS_FILE, one per line, optionally followed by a tab and the
+-- link stamp the survey page puts in its form; each wrk thread takes every n-th path, so no two requests share
+-- a survey link. Prints the 95th percentile latency and counts as JSON when done.
 local threads = {}
 local counter = 1
 
@@ -10,22 +11,30 @@ end
 
 function init(args)
   paths = {}
-  for line in io.lines(os.getenv("PATHS_FILE")) do table.insert(paths, line) end
+  stamps = {}
+  for line in io.lines(os.getenv("PATHS_FILE")) do
+    local path, stamp = line:match("^([^\t]+)\t?(.*)$")
+    table.insert(paths, path)
+    table.insert(stamps, stamp)
+  end
   local file = io.open(os.getenv("BODY_FILE"), "r")
   wrk.body = file:read("*a")
   file:close()
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   wrk.headers["Cookie"] = "csrftoken=" .. os.getenv("CSRF_SECRET")
+  -- With fewer paths than threads (the bare view's one path), every thread posts to all of them.
   stride = tonumber(os.getenv("THREADS"))
-  counter = id + 1
+  if #paths < stride then stride = 1 end
+  counter = (id % #paths) + 1
 end
 
 function request()
-  local path = paths[counter]
+  local path, stamp = paths[counter], stamps[counter]
   counter = counter + stride
-  if counter > #paths then counter = id + 1 end
-  return wrk.format(nil, path)
+  if counter > #paths then counter = (id % #paths) + 1 end
+  if stamp == "" then return wrk.format(nil, path) end
+  return wrk.format(nil, path, nil, wrk.body .. "&link=" .. stamp)
 end
 
 function done(summary, latency, requests)

@@ -66,6 +66,11 @@ class ParsedAnswer:
     number: Decimal | None = None
     text: str = ""
 
+    def as_row(self) -> dict:
+        """The answer as a JSON object of its columns; the number as a string, exact."""
+        number = None if self.number is None else str(self.number)
+        return {"question_id": self.question_id, "choice_id": self.choice_id, "number": number, "text": self.text}
+
 
 @dataclass
 class ParsedForm:

@@ -10,7 +10,6 @@ from cxcenter.tests.factories import CustomerFactory
 from feedback.models import Case
 from feedback.services import cases as services
 from feedback.tasks import open_follow_up_case_task
-from surveys.selectors.distribution import SurveyLink
 from surveys.services import responses
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import answer_invitation, good_answers, parsed, survey_questionnaire
@@ -83,8 +82,7 @@ def test_the_decision_adds_no_query_to_answering(questionnaire, persona):
         invitation = invitation_for(questionnaire)
         data = good_answers(questionnaire, Overall=overall)
         answers = parsed(questionnaire, data)
-        link = SurveyLink.of(invitation)
         with TestCase.captureOnCommitCallbacks(execute=False), CaptureQueriesContext(connection) as queries:
-            responses.answer_invitation(link=link, answers=answers)
+            responses.answer_invitation(token=invitation.token, questionnaire_id=questionnaire.pk, answers=answers)
         counts.append(len(queries))
     assert counts[1] == counts[2]

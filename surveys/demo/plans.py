@@ -10,7 +10,6 @@ from cxcenter.models import Customer
 from surveys.answers import ParsedAnswer, frozen_form_questions
 from surveys.models import IndexSystem, Question, Questionnaire, SurveyPlan
 from surveys.questionnaire_templates import TEMPLATES
-from surveys.selectors.distribution import SurveyLink
 from surveys.selectors.index import active_leaf_factors
 from surveys.services import budgets, distribution, index, plans, questionnaires, responses
 
@@ -111,10 +110,12 @@ def send_and_answer(questionnaire, specialist, *, name, days, email_subject, ema
     )
     generator = random.Random(seed)
     questions = frozen_form_questions(questionnaire.pk)
-    for invitation in batch.invitations.select_related("batch__questionnaire"):
+    for invitation in batch.invitations.all():
         if generator.random() < 0.35:
             continue
-        responses.answer_invitation(link=SurveyLink.of(invitation), answers=demo_answers(questions, generator))
+        responses.answer_invitation(
+            token=invitation.token, questionnaire_id=questionnaire.pk, answers=demo_answers(questions, generator)
+        )
 
 
 def demo_answers(questions, generator) -> list[ParsedAnswer]:

@@ -69,14 +69,18 @@ class Invitation(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    # Indexed by the (batch, customer) constraint below. Every index is paid for by each of a campaign's
+    # inserts and by each e-mail sent (the delivery changes); answering, which changes no indexed column,
+    # updates the row in place (fillfactor, migration 0005).
     batch = models.ForeignKey(
-        InvitationBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="invitations"
+        InvitationBatch, verbose_name=_("batch"), on_delete=models.CASCADE, related_name="invitations", db_index=False
     )
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="invitations"
     )
     email = models.EmailField(_("e-mail"))
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    # Unique through a constraint: `unique=True` would add a second, pattern-matching index on PostgreSQL.
+    token = models.CharField(_("token"), max_length=64, default=new_token, editable=False)
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.QUEUED)
     queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     sending_since = models.DateTimeField(_("sending since"), null=True, blank=True)
@@ -95,6 +99,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["batch", "customer"], name="invitation_one_per_customer_and_batch"),
+            models.UniqueConstraint(fields=["token"], name="invitation_token_unique"),
         ]
         indexes = [
             models.Index(fields=["batch", "delivery"]),
@@ -218,12 +223,28 @@ class Answer(models.Model):
     """
 
     response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
-    # Indexed by (question, number) below: results group answers by question.
+    # Every submission inserts a row per answer, so the question and choice are kept by Django (PROTECT) and by
+    # the answer parser (a choice must be one of the question's own) rather than by database constraints: their
+    # checks cost a fifth of storing a submission and lock the same question rows for every concurrent one.
+    # Questions are indexed by (question, number) below, as results group answers by question; choices are not
+    # indexed, since only deleting a choice looks answers up by it, and a choice with answers is never deleted.
     question = models.ForeignKey(
-        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers", db_index=False
+        Question,
+        verbose_name=_("question"),
+        on_delete=models.PROTECT,
+        related_name="answers",
+        db_index=False,
+        db_constraint=False,
     )
     choice = models.ForeignKey(
-        Choice, verbose_name=_("choice"), on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
+        Choice,
+        verbose_name=_("choice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        db_index=False,
+        db_constraint=False,
     )
     number = models.DecimalField(_("number"), max_digits=14, decimal_places=2, null=True, blank=True)
     text = models.TextField(_("text"), blank=True)

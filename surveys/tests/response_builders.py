@@ -4,7 +4,6 @@ from django.http import QueryDict
 
 from surveys.answers import parse_answers
 from surveys.models import Question, Questionnaire
-from surveys.selectors.distribution import SurveyLink
 from surveys.selectors.questionnaires import questionnaire_outline, with_contents
 from surveys.services import responses
 from surveys.tests.factories import (
@@ -72,7 +71,9 @@ def answer_invitation(invitation, data: dict | None = None):
     """The customer answers their link online."""
     questionnaire = invitation.batch.questionnaire
     return responses.answer_invitation(
-        link=SurveyLink.of(invitation), answers=parsed(questionnaire, data or good_answers(questionnaire))
+        token=invitation.token,
+        questionnaire_id=questionnaire.pk,
+        answers=parsed(questionnaire, data or good_answers(questionnaire)),
     )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cxcenter.models import Customer, Role
 from cxcenter.tests.factories import CustomerFactory
-from surveys.models import Response
+from surveys.models import Questionnaire, Response
 from surveys.services import open_surveys
 from surveys.services.responses import claim_and_store_in_one_statement, claim_and_store_in_steps
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
@@ -222,26 +222,50 @@ def test_a_malformed_filter_is_explained_not_a_server_error(as_user, director, q
 # Storing: one PostgreSQL statement, or the same steps one by one on other databases
 
 
-@pytest.mark.parametrize("store", [claim_and_store_in_one_statement, claim_and_store_in_steps])
+STORES = [claim_and_store_in_one_statement, claim_and_store_in_steps]
+
+
+def new_response(questionnaire):
+    return Response(
+        questionnaire=questionnaire, source=Response.Source.WEB, submitted_at=timezone.now(), satisfaction_index=90
+    )
+
+
+@pytest.mark.parametrize("store", STORES)
 def test_both_ways_of_storing_claim_once_and_keep_every_answer(store, questionnaire, invitation):
     answers = parsed(questionnaire, good_answers(questionnaire))
-
-    def new_response():
-        return Response(
-            questionnaire=questionnaire,
-            invitation=invitation,
-            customer=invitation.customer,
-            source=Response.Source.WEB,
-            submitted_at=timezone.now(),
-            satisfaction_index=90,
-        )
-
-    first = new_response()
-    assert store(invitation.pk, first, answers) is True
-    assert store(invitation.pk, new_response(), answers) is False
+    first = new_response(questionnaire)
+    assert store(invitation.token, first, answers, before_deadline=True) is True
+    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
     stored = Response.objects.get()
-    assert stored.pk == first.pk and stored.customer == invitation.customer and stored.satisfaction_index == 90
+    assert stored.pk == first.pk and stored.satisfaction_index == 90
+    assert (stored.invitation, stored.customer) == (invitation, invitation.customer)
+    assert (first.invitation_id, first.customer_id) == (invitation.pk, invitation.customer_id)
     kept = sorted((a.question_id, a.choice_id, a.number, a.text) for a in stored.answers.all())
     assert kept == sorted((a.question_id, a.choice_id, a.number, a.text) for a in answers)
     invitation.refresh_from_db()
     assert invitation.answered_at == first.submitted_at and invitation.opened_at == first.submitted_at
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_both_ways_of_storing_refuse_another_link_and_a_closed_batch(store, questionnaire, invitation):
+    answers = parsed(questionnaire, good_answers(questionnaire))
+    other_questionnaire = survey_questionnaire()
+    assert store("no-such-token", new_response(questionnaire), answers, before_deadline=True) is False
+    assert store(invitation.token, new_response(other_questionnaire), answers, before_deadline=True) is False
+    invitation.batch.deadline = timezone.now() - datetime.timedelta(minutes=1)
+    invitation.batch.save()
+    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
+    assert not Response.objects.exists()
+    # A specialist typing in a paper form may do so after the deadline.
+    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=False) is True
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_both_ways_of_storing_keep_an_anonymous_response_apart_from_the_customer(store, invitation):
+    questionnaire = invitation.batch.questionnaire
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(is_anonymous=True)
+    response = new_response(questionnaire)
+    assert store(invitation.token, response, parsed(questionnaire, good_answers(questionnaire)), before_deadline=True)
+    stored = Response.objects.get()
+    assert (stored.invitation_id, stored.customer_id, response.invitation_id, response.customer_id) == (None,) * 4

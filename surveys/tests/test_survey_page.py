@@ -1,10 +1,12 @@
 """The customer's survey page /s/<token>/: one response per link, every bad answer explained."""
 
 import datetime
+import re
 import threading
 
 import pytest
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,6 +143,54 @@ def test_a_long_text_is_refused_next_to_the_question(client, invitation, questio
     assert "under 5000 characters" in response.content.decode()
 
 
+# The form's stamp: the page names its questionnaire, signed for its link, so a submission needs no lookup first.
+
+
+def form_stamp_of(client, invitation) -> str:
+    page = client.get(url(invitation)).content.decode()
+    return re.search(r'name="link" value="([^"]+)"', page).group(1)
+
+
+def test_a_stamped_form_is_stored_in_one_statement(client, invitation, questionnaire):
+    data = {**good_answers(questionnaire), "link": form_stamp_of(client, invitation)}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url(invitation), data)
+    assert response.status_code == 302
+    if connection.vendor == "postgresql":
+        executed = [query["sql"].split(" (")[0] for query in queries if query["sql"].startswith("EXECUTE")]
+        assert executed == ["EXECUTE claim_and_store_response"]
+    stored = Response.objects.get()
+    assert stored.invitation == invitation and stored.satisfaction_index == 90
+
+
+def test_a_forged_or_borrowed_stamp_is_ignored(client, invitation, questionnaire):
+    other = InvitationFactory(batch__questionnaire=QuestionnaireFactory(status=Questionnaire.Status.APPROVED))
+    borrowed = form_stamp_of(client, other)
+    forged = f"{questionnaire.pk}.en:forged"
+    for stamp in (borrowed, forged):
+        response = client.post(url(invitation), {**good_answers(questionnaire), "link": stamp})
+        assert response.status_code in (200, 302)
+    stored = Response.objects.get()
+    assert stored.invitation == invitation and stored.questionnaire == questionnaire
+    assert not other.batch.questionnaire.responses.exists()
+
+
+def test_a_stamped_form_of_a_closed_or_vanished_link_gets_its_page(client, invitation, questionnaire):
+    data = {**good_answers(questionnaire), "link": form_stamp_of(client, invitation)}
+    invitation.batch.deadline = timezone.now() - datetime.timedelta(minutes=1)
+    invitation.batch.save()
+    assert client.post(url(invitation), data).status_code == 410
+    invitation.batch.deadline = timezone.now() + datetime.timedelta(days=1)
+    invitation.batch.save()
+    assert client.post(url(invitation), data).status_code == 302
+    assert "already in" in client.post(url(invitation), data).content.decode()
+    withdrawn = InvitationFactory(batch=invitation.batch)
+    data = {**good_answers(questionnaire), "link": form_stamp_of(client, withdrawn)}
+    withdrawn.delete()
+    assert client.post(url(withdrawn), data).status_code == 404
+    assert Response.objects.count() == 1
+
+
 def test_unknown_and_tampered_tokens_are_not_found(client, invitation):
     assert client.get(reverse("public:survey-answer", args=["no-such-token"])).status_code == 404
     tampered = invitation.token[:-1] + ("A" if invitation.token[-1] != "A" else "B")
@@ -191,13 +241,16 @@ def test_the_page_query_count_does_not_grow_with_questions(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_submits_of_one_link_give_one_response(questionnaire):
+@pytest.mark.parametrize("from_the_page", [True, False], ids=["stamped form", "bare post"])
+def test_concurrent_submits_of_one_link_give_one_response(questionnaire, from_the_page):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent writers need PostgreSQL (CI runs on it)")
     from django.test import Client
 
     invitation = InvitationFactory(batch__questionnaire=questionnaire)
     data = good_answers(questionnaire)
+    if from_the_page:
+        data["link"] = form_stamp_of(Client(), invitation)
     start = threading.Barrier(4)
     statuses = []
 

@@ -6,6 +6,7 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.signing import BadSignature, Signer
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.utils import translation
 from django.views.decorators.cache import never_cache
 
 from surveys.answers import frozen_form_questions, parse_answers
-from surveys.models import InvitationBatch, Questionnaire
+from surveys.models import Invitation, InvitationBatch, Questionnaire
 from surveys.selectors.distribution import SurveyLink, survey_link
 from surveys.selectors.open_surveys import has_answered, open_survey_for_slug
 from surveys.selectors.questionnaires import questionnaire_outline, with_contents
@@ -49,7 +50,7 @@ def closed_page(request, reason: str, questionnaire):
     return render(request, template, {"questionnaire": questionnaire}, status=status)
 
 
-def survey_form_page(request, questionnaire, language: str, batch=None, parsed=None):
+def survey_form_page(request, questionnaire, language: str, batch=None, parsed=None, form_stamp=""):
     """The questionnaire as the customer fills it in, refilled with the answers and errors of a failed submit."""
     questionnaire = with_contents(Questionnaire.objects.all()).get(pk=questionnaire.pk)
     sections = questionnaire_outline(questionnaire, language)
@@ -64,6 +65,7 @@ def survey_form_page(request, questionnaire, language: str, batch=None, parsed=N
         "batch": batch,
         "error_count": len(parsed.errors) if parsed else 0,
         "language": language,
+        "form_stamp": form_stamp,
     }
     return render(request, "surveys/public/survey_form.html", context, status=400 if parsed else 200)
 
@@ -71,6 +73,9 @@ def survey_form_page(request, questionnaire, language: str, batch=None, parsed=N
 @login_not_required
 @never_cache
 def survey_answer(request, token):
+    stamp = read_form_stamp(token, request.POST.get("link", "")) if request.method == "POST" else None
+    if stamp is not None:
+        return submit_answers(request, token, *stamp)
     link = link_for_token(token)
     language = survey_language(request, link.language)
     with translation.override(language):
@@ -80,21 +85,55 @@ def survey_answer(request, token):
             return closed_page(request, responses.EXPIRED, link.questionnaire_id)
         if request.method != "POST":
             responses.mark_opened(invitation_id=link.invitation_id)
-            return invitation_form_page(request, link, language)
-        # Batches go out for approved, frozen questionnaires only, so their questions are read once per process.
-        parsed = parse_answers(frozen_form_questions(link.questionnaire_id), request.POST, language)
+            return invitation_form_page(request, token, link, language)
+    return submit_answers(request, token, link.questionnaire_id, link.language)
+
+
+def submit_answers(request, token: str, questionnaire_id: int, questionnaire_language: str):
+    """Check the posted answers; store them, or show the form again with its errors and every answer kept."""
+    language = survey_language(request, questionnaire_language)
+    # Batches go out for approved, frozen questionnaires only, so their questions are read once per process.
+    parsed = parse_answers(frozen_form_questions(questionnaire_id), request.POST, language)
+    with translation.override(language):
         if not parsed.is_valid:
-            return invitation_form_page(request, link, language, parsed)
+            return invitation_form_page(request, token, link_for_token(token), language, parsed)
         try:
-            responses.answer_invitation(link=link, answers=parsed.answers)
+            responses.answer_invitation(token=token, questionnaire_id=questionnaire_id, answers=parsed.answers)
         except SurveyClosed as closed:
-            return closed_page(request, closed.reason, link.questionnaire_id)
-        return redirect(f"{reverse('public:survey-thanks', args=[token])}?lang={language}")
+            return closed_page(request, closed.reason, questionnaire_id)
+        except Invitation.DoesNotExist:
+            raise Http404 from None
+    return redirect(f"{reverse('public:survey-thanks', args=[token])}?lang={language}")
 
 
-def invitation_form_page(request, link: SurveyLink, language: str, parsed=None):
+# The form carries its questionnaire and language, signed for its own link, so that a submission is checked
+# and stored without looking the link up first: one round trip to the database instead of two.
+FORM_STAMP_SALT = "surveys.survey-form"
+
+
+def form_stamp(token: str, questionnaire_id: int, language: str) -> str:
+    return Signer(salt=f"{FORM_STAMP_SALT}:{token}").sign(f"{questionnaire_id}.{language}")
+
+
+def read_form_stamp(token: str, value: str) -> tuple[int, str] | None:
+    """The questionnaire id and language of a form stamped for this link, or None (missing, forged, another link's)."""
+    try:
+        questionnaire_id, language = Signer(salt=f"{FORM_STAMP_SALT}:{token}").unsign(value).split(".", 1)
+        return int(questionnaire_id), language
+    except (BadSignature, ValueError):
+        return None
+
+
+def invitation_form_page(request, token: str, link: SurveyLink, language: str, parsed=None):
     batch = InvitationBatch.objects.select_related("questionnaire").get(invitations__id=link.invitation_id)
-    return survey_form_page(request, batch.questionnaire, language, batch, parsed)
+    return survey_form_page(
+        request,
+        batch.questionnaire,
+        language,
+        batch,
+        parsed,
+        form_stamp=form_stamp(token, link.questionnaire_id, link.language),
+    )
 
 
 @login_not_required
