@@ -5,6 +5,9 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
+    # The customers' pages first: a survey campaign sends thousands of them, and Django tries patterns in order.
+    path("s/", include("surveys.urls.public")),
+    path("c/", include("feedback.urls.public")),
     path("", views.dashboard, name="dashboard"),
     path("approvals/", views.approvals, name="approvals"),
     path("customers/", views.customer_list, name="customer-list"),
@@ -26,9 +29,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("surveys/", include("surveys.urls")),
-    path("s/", include("surveys.urls.public")),
     path("feedback/", include("feedback.urls")),
-    path("c/", include("feedback.urls.public")),
     path("kpi/", include("kpi.urls")),
     path("facilities/", include("facilities.urls")),
 ]

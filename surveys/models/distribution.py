@@ -148,13 +148,16 @@ class Response(models.Model):
         PAPER = "paper", _("Paper form")
         PHONE = "phone", _("Phone interview")
 
-    # Indexed by (questionnaire, submitted_at) below; every index costs each submission a write.
+    # Indexed by (questionnaire, submitted_at) below; every index costs each submission a write. Kept by Django
+    # (PROTECT; approved questionnaires are never deleted) rather than a database constraint, whose check would
+    # lock the questionnaire's row for every submission arriving at the same time.
     questionnaire = models.ForeignKey(
         Questionnaire,
         verbose_name=_("questionnaire"),
         on_delete=models.PROTECT,
         related_name="responses",
         db_index=False,
+        db_constraint=False,
     )
     # One response per invitation, enforced here; null for anonymous questionnaires, which keep no link.
     invitation = models.OneToOneField(
@@ -173,6 +176,7 @@ class Response(models.Model):
         blank=True,
         related_name="responses",
     )
+    # Indexed below for open-survey responses only: the others would fill the index with nulls.
     open_survey = models.ForeignKey(
         OpenSurvey,
         verbose_name=_("open survey"),
@@ -180,6 +184,7 @@ class Response(models.Model):
         null=True,
         blank=True,
         related_name="responses",
+        db_index=False,
     )
     # A random key kept in the visitor's browser, so the same browser cannot answer an open survey twice.
     browser_key = models.CharField(max_length=64, blank=True)
@@ -209,7 +214,12 @@ class Response(models.Model):
                 name="response_one_per_browser_and_open_survey",
             ),
         ]
-        indexes = [models.Index(fields=["questionnaire", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["questionnaire", "submitted_at"]),
+            models.Index(
+                fields=["open_survey"], condition=models.Q(open_survey__isnull=False), name="response_open_survey"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.questionnaire} #{self.pk}"
@@ -222,12 +232,16 @@ class Answer(models.Model):
     position, so results aggregate in the database.
     """
 
-    response = models.ForeignKey(Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers")
-    # Every submission inserts a row per answer, so the question and choice are kept by Django (PROTECT) and by
-    # the answer parser (a choice must be one of the question's own) rather than by database constraints: their
-    # checks cost a fifth of storing a submission and lock the same question rows for every concurrent one.
-    # Questions are indexed by (question, number) below, as results group answers by question; choices are not
-    # indexed, since only deleting a choice looks answers up by it, and a choice with answers is never deleted.
+    # A submission inserts a row per answer, in the statement that inserts their response
+    # (surveys.services.responses), so an answer's links are kept by that statement, by the answer parser (a
+    # choice must be one of the question's own) and by Django (CASCADE, PROTECT) rather than by database
+    # constraints: their checks cost a third of storing a submission, and every concurrent submission would
+    # lock the same question rows. Questions are indexed by (question, number) below, as results group answers
+    # by question; choices are not indexed: only deleting a choice looks answers up by it, and a choice with
+    # answers is never deleted (approved questionnaires are frozen).
+    response = models.ForeignKey(
+        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers", db_constraint=False
+    )
     question = models.ForeignKey(
         Question,
         verbose_name=_("question"),

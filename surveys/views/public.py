@@ -7,8 +7,8 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.signing import BadSignature, Signer
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
@@ -103,7 +103,7 @@ def submit_answers(request, token: str, questionnaire_id: int, questionnaire_lan
             return closed_page(request, closed.reason, questionnaire_id)
         except Invitation.DoesNotExist:
             raise Http404 from None
-    return redirect(f"{reverse('public:survey-thanks', args=[token])}?lang={language}")
+    return HttpResponseRedirect(f"{reverse('public:survey-thanks', args=[token])}?lang={language}")
 
 
 # The form carries its questionnaire and language, signed for its own link, so that a submission is checked
@@ -182,7 +182,7 @@ def open_survey_answer(request, slug):
                 return open_answered_page(request, questionnaire)
             return closed_page(request, closed.reason, questionnaire)
         thanks = f"{reverse('public:open-survey-thanks', args=[slug])}?lang={language}"
-        return remember_browser(redirect(thanks), browser_key)
+        return remember_browser(HttpResponseRedirect(thanks), browser_key)
 
 
 @login_not_required
