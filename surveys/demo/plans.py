@@ -118,16 +118,23 @@ def send_and_answer(questionnaire, specialist, *, name, days, email_subject, ema
         )
 
 
+# Ratings rank 1 (good) … 5 (poor). About one customer in twelve is unhappy, and only an unhappy one gives the
+# "fairly poor" or "poor" ratings that open a follow-up case (closed loop), as in a real campaign.
+SATISFIED_RATINGS, UNHAPPY_RATINGS = [1, 1, 2, 2, 2, 3], [2, 3, 4, 4, 5]
+UNHAPPY_SHARE = 1 / 12
+
+
 def demo_answers(questions, generator) -> list[ParsedAnswer]:
     """Believable answers: mostly good ratings, a choice where there are choices, a few comments."""
+    unhappy = generator.random() < UNHAPPY_SHARE
+    ratings = UNHAPPY_RATINGS if unhappy else SATISFIED_RATINGS
     answers = []
     for question in questions:
         if question.kind == Question.Kind.RATING:
-            answers.append(
-                ParsedAnswer(question.pk, question.kind, number=Decimal(generator.choice([1, 1, 2, 2, 2, 3, 4])))
-            )
+            answers.append(ParsedAnswer(question.pk, question.kind, number=Decimal(generator.choice(ratings))))
         elif question.kind == Question.Kind.RECOMMEND:
-            answers.append(ParsedAnswer(question.pk, question.kind, number=Decimal(generator.randint(5, 10))))
+            score = generator.randint(2, 6) if unhappy else generator.randint(6, 10)
+            answers.append(ParsedAnswer(question.pk, question.kind, number=Decimal(score)))
         elif question.kind in Question.CHOICE_KINDS and question.choice_ids:
             answers.append(
                 ParsedAnswer(question.pk, question.kind, choice_id=generator.choice(sorted(question.choice_ids)))
