@@ -4,6 +4,7 @@ surveys and answers typed in from paper."""
 from decimal import Decimal
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -439,7 +440,22 @@ class ResultSummaryForm(forms.ModelForm):
         help_texts = {"summary": _("What the answers say overall: the summary column of the table.")}
 
 
+class ShownAnswerIterator(ModelChoiceIterator):
+    """Lists the field's `shown` answers rather than every answer it accepts."""
+
+    def __init__(self, field):
+        super().__init__(field)
+        if field.shown is not None:
+            self.queryset = field.shown
+
+
 class ProblemAnswerField(forms.ModelMultipleChoiceField):
+    """Accepts any free-text answer of the questionnaire (`queryset`) and lists a page of them (`shown`, set
+    before `queryset`)."""
+
+    iterator = ShownAnswerIterator
+    shown = None
+
     def label_from_instance(self, answer):
         return _("Response #%(response)s · %(question)s: %(text)s") % {
             "response": answer.response_id,
@@ -466,9 +482,10 @@ class SummaryProblemForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, questions, answers, **kwargs):
+    def __init__(self, *args, questions, answers, shown_answers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questions"].queryset = questions
+        self.fields["answers"].shown = shown_answers
         self.fields["answers"].queryset = answers
 
 

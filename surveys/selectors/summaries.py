@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cxcenter.approvals import PendingApproval
@@ -73,6 +73,18 @@ def problem_question_choices(questionnaire: Questionnaire) -> QuerySet[Question]
 def problem_answer_choices(questionnaire: Questionnaire) -> QuerySet[Answer]:
     """The free-text answers a problem can quote, newest first, with their question and response."""
     return free_text_answers(questionnaire)
+
+
+# A campaign may bring thousands of comments: the problem form lists a page of them, found by a search.
+PROBLEM_ANSWERS_SHOWN = 100
+
+
+def problem_answers_shown(questionnaire: Questionnaire, *, search: str, chosen: list[str]) -> QuerySet[Answer]:
+    """The comments the problem form lists: those already ticked, and the newest PROBLEM_ANSWERS_SHOWN that
+    match `search`. `chosen` may hold anything posted; only ids are kept."""
+    chosen_ids = [int(value) for value in chosen if str(value).isdigit()]
+    newest = free_text_answers(questionnaire, search=search).values("pk")[:PROBLEM_ANSWERS_SHOWN]
+    return free_text_answers(questionnaire).filter(Q(pk__in=chosen_ids) | Q(pk__in=newest))
 
 
 def summary_actions(user, summary: ResultSummary) -> SummaryActions:

@@ -308,6 +308,36 @@ def test_the_problem_form_adds_a_problem_with_questions_and_answers(as_user, que
     assert list(problem.answers.all()) == [answer]
 
 
+def test_the_problem_form_lists_a_page_of_comments_and_finds_the_others(
+    as_user, questionnaire, supervisor, monkeypatch
+):
+    monkeypatch.setattr(selectors, "PROBLEM_ANSWERS_SHOWN", 1)
+    summary = drafted(questionnaire, supervisor)
+    older = comment_answer(questionnaire, "The switch responds slowly.")
+    client = as_user(supervisor)
+    url = reverse("surveys:summary-problem-add", args=[summary.pk])
+    page = client.get(url).content.decode()
+    assert "Works well." in page and "The switch responds slowly." not in page
+    found = client.get(url, {"q": "switch"}).content.decode()
+    assert "The switch responds slowly." in found and "Works well." not in found
+    # A comment not listed on this page is still accepted, and stays listed once ticked.
+    data = {"severity": "major", "description": "Slow switch", "answers": [older.pk]}
+    assert client.post(url, data).status_code == 302
+    problem = summary.problems.get()
+    edit_page = client.get(reverse("surveys:summary-problem-edit", args=[problem.pk])).content.decode()
+    assert "The switch responds slowly." in edit_page and "Works well." in edit_page
+
+
+def test_a_forged_comment_id_is_a_form_error(as_user, questionnaire, supervisor):
+    summary = drafted(questionnaire, supervisor)
+    other = answered(survey_questionnaire(), "Someone else's comment.")
+    url = reverse("surveys:summary-problem-add", args=[summary.pk])
+    for forged in ("abc", other.answers.get(question__kind=Question.Kind.TEXT).pk):
+        response = as_user(supervisor).post(url, {"severity": "minor", "description": "x", "answers": [forged]})
+        assert response.status_code == 200 and response.context["form"].errors["answers"]
+    assert not summary.problems.exists()
+
+
 def test_a_missing_description_keeps_the_form(as_user, questionnaire, supervisor):
     summary = drafted(questionnaire, supervisor)
     response = as_user(supervisor).post(

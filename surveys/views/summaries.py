@@ -102,12 +102,22 @@ def summary_edit(request, pk):
 
 
 def problem_form(request, questionnaire, initial=None) -> SummaryProblemForm:
+    chosen = request.POST.getlist("answers") if request.method == "POST" else (initial or {}).get("answers", [])
     return SummaryProblemForm(
         request.POST or None,
         initial=initial,
         questions=selectors.problem_question_choices(questionnaire),
         answers=selectors.problem_answer_choices(questionnaire),
+        shown_answers=selectors.problem_answers_shown(questionnaire, search=answer_search(request), chosen=chosen),
     )
+
+
+def answer_page(request) -> dict:
+    return {"answer_search": answer_search(request), "answers_shown": selectors.PROBLEM_ANSWERS_SHOWN}
+
+
+def answer_search(request) -> str:
+    return request.GET.get("q", "").strip()[:200]
 
 
 @role_required(*SUMMARY_AUTHORS)
@@ -125,7 +135,7 @@ def problem_add(request, pk):
             messages.success(request, _("Problem added."))
         return redirect(summary)
     context = {"form": form, "summary": summary, "questionnaire": summary.questionnaire}
-    return render(request, "surveys/summaryproblem_form.html", context)
+    return render(request, "surveys/summaryproblem_form.html", {**context, **answer_page(request)})
 
 
 @role_required(*SUMMARY_AUTHORS)
@@ -150,7 +160,7 @@ def problem_edit(request, pk):
             messages.success(request, _("Problem saved."))
         return redirect(summary)
     context = {"form": form, "problem": problem, "summary": summary, "questionnaire": summary.questionnaire}
-    return render(request, "surveys/summaryproblem_form.html", context)
+    return render(request, "surveys/summaryproblem_form.html", {**context, **answer_page(request)})
 
 
 @role_required(*SUMMARY_AUTHORS)
