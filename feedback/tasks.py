@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from feedback.services import cases
+from feedback.services import cases, improvements
 
 CONFIRMATION_MAX_RETRIES = 5
 CONFIRMATION_RETRY_BASE_SECONDS = 60
@@ -11,6 +11,11 @@ CONFIRMATION_RETRY_BASE_SECONDS = 60
 @shared_task
 def flag_sla_breaches_task() -> int:
     return cases.flag_sla_breaches()
+
+
+@shared_task
+def notify_action_owner_task(action_id: int) -> int:
+    return improvements.notify_action_owner(action_id=action_id)
 
 
 @shared_task

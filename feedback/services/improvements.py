@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.mail import send_to_users
 from cxcenter.models import TimelineEntry, User
+from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role
 from feedback.models import ActionProgress, ImprovementAction, ImprovementPlan, ImprovementReview
 from feedback.permissions import IMPROVEMENT_DETAILERS, IMPROVEMENT_DRAFTERS
@@ -138,6 +140,7 @@ def add_improvement_action(
     action = ImprovementAction.objects.create(
         plan=plan, description=description, owner=owner, due_date=due_date, expected_effect=expected_effect
     )
+    tell_owner_if_someone_else(action, actor)
     comment = _("Action added: %(action)s (%(owner)s, due %(due)s)") % {
         "action": action,
         "owner": owner,
@@ -169,14 +172,37 @@ def update_improvement_action(
         changes.append(_("due %(old)s → %(new)s") % {"old": action.due_date.isoformat(), "new": due_date.isoformat()})
     if action.owner_id != owner.pk:
         changes.append(_("owner %(old)s → %(new)s") % {"old": action.owner, "new": owner})
+    reassigned = action.owner_id != owner.pk
     action.description, action.owner, action.due_date = description, owner, due_date
     action.expected_effect = expected_effect
     action.save(update_fields=["description", "owner", "due_date", "expected_effect"])
+    if reassigned:
+        tell_owner_if_someone_else(action, actor)
     comment = _("Action changed: %(action)s") % {"action": action}
     if changes:
         comment = f"{comment} ({', '.join(changes)})"
     workflow.record(plan, actor=actor, action=TimelineEntry.Action.UPDATED, comment=comment)
     return action
+
+
+ACTION_ASSIGNED_EMAIL = "feedback/emails/action_assigned"
+
+
+def tell_owner_if_someone_else(action: ImprovementAction, actor: User) -> None:
+    """Owners are often outside the department: an action given to them is e-mailed once it is saved."""
+    if action.owner_id == actor.pk:
+        return
+    from feedback import tasks
+
+    action_id = action.pk
+    transaction.on_commit(lambda: enqueue(tasks.notify_action_owner_task, action_id))
+
+
+def notify_action_owner(*, action_id: int) -> int:
+    """E-mail an action's owner what to do, by when, and where to record progress."""
+    action = ImprovementAction.objects.select_related("owner", "plan").get(pk=action_id)
+    context = {"action": action, "plan": action.plan, "url": action.plan.get_absolute_url()}
+    return send_to_users(ACTION_ASSIGNED_EMAIL, [action.owner], context)
 
 
 @transaction.atomic

@@ -438,3 +438,56 @@ def test_case_page_offers_the_general_manager_a_draft_link(as_user, general_mana
     link = f"{reverse('feedback:improvement-create')}?case={case.pk}"
     assert link in as_user(general_manager).get(case.get_absolute_url()).content.decode()
     assert link not in as_user(supervisor).get(case.get_absolute_url()).content.decode()
+
+
+# E-mails to the actions' owners
+
+
+def test_an_action_given_to_someone_else_is_e_mailed_to_them(
+    general_manager, supervisor, pain_point, owner, django_capture_on_commit_callbacks, mailoutbox
+):
+    plan = services.draft_improvement_plan(actor=general_manager, title="售后提速", goal="g", pain_points=[pain_point])
+    services.send_for_detailing(plan_id=plan.pk, actor=general_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.add_improvement_action(
+            plan_id=plan.pk,
+            actor=supervisor,
+            description="上门时间承诺 24 小时",
+            owner=owner,
+            due_date=TODAY + 7 * DAY,
+            expected_effect="投诉减少",
+        )
+    [message] = mailoutbox
+    assert message.to == [owner.email]
+    assert "上门时间承诺 24 小时" in message.subject and "售后提速" in message.body
+    assert "投诉减少" in message.body and plan.get_absolute_url() in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_improvement_action(
+            action_id=action.pk,
+            actor=supervisor,
+            description="上门时间承诺 12 小时",
+            owner=owner,
+            due_date=action.due_date,
+        )
+    assert len(mailoutbox) == 1  # the same owner: no new e-mail
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_improvement_action(
+            action_id=action.pk,
+            actor=supervisor,
+            description="上门时间承诺 12 小时",
+            owner=general_manager,
+            due_date=action.due_date,
+        )
+    assert [message.to for message in mailoutbox[1:]] == [[general_manager.email]]
+
+
+def test_an_action_one_gives_oneself_sends_nothing(
+    general_manager, supervisor, pain_point, django_capture_on_commit_callbacks, mailoutbox
+):
+    plan = services.draft_improvement_plan(actor=general_manager, title="t", goal="g", pain_points=[pain_point])
+    services.send_for_detailing(plan_id=plan.pk, actor=general_manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_improvement_action(
+            plan_id=plan.pk, actor=supervisor, description="d", owner=supervisor, due_date=TODAY
+        )
+    assert mailoutbox == []
