@@ -33,6 +33,7 @@ class CaseForm(forms.ModelForm):
             "contact_name",
             "contact_email",
             "contact_phone",
+            "language",
             "received_at",
         ]
         widgets = {
@@ -50,6 +51,9 @@ class CaseForm(forms.ModelForm):
         self.fields["customer"].empty_label = _("Not in the customer file")
         self.fields["customer"].help_text = _("Or give a contact name with an e-mail address or a phone number.")
         self.fields["severity"].help_text = severity_help_text()
+        # Left out, it is the product's language (a form posted by a script or an older page).
+        self.fields["language"].required = False
+        self.fields["language"].help_text = _("The resolution and the link to confirm it are e-mailed in it.")
         self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         if self.instance.pk:
             del self.fields["received_at"]
@@ -65,6 +69,7 @@ class CaseForm(forms.ModelForm):
         received_at = cleaned.get("received_at")
         if received_at and received_at > timezone.now() + datetime.timedelta(minutes=5):
             self.add_error("received_at", _("The time received cannot be in the future."))
+        cleaned["language"] = cleaned.get("language") or settings.LANGUAGE_CODE
         return cleaned
 
 

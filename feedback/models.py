@@ -94,6 +94,10 @@ class Case(models.Model):
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The resolution and the link to confirm it are e-mailed in the customer's language.
+    language = models.CharField(
+        _("customer's language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_cases"
     )

@@ -112,6 +112,7 @@ def record_case(
     contact_name: str = "",
     contact_email: str = "",
     contact_phone: str = "",
+    language: str = "",
     received_at: datetime.datetime | None = None,
 ) -> Case:
     """Record feedback received by phone, letter, visit, e-mail, WeChat or on site; the recorder owns it.
@@ -137,6 +138,7 @@ def record_case(
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
+        language=language or settings.LANGUAGE_CODE,
         owner=actor,
         created_by=actor,
         received_at=received_at,
@@ -159,10 +161,18 @@ def intake_owner() -> User:
 
 @transaction.atomic
 def submit_public_case(
-    *, kind: str, subject: str, description: str, contact_name: str, contact_email: str = "", contact_phone: str = ""
+    *,
+    kind: str,
+    subject: str,
+    description: str,
+    contact_name: str,
+    contact_email: str = "",
+    contact_phone: str = "",
+    language: str = "",
 ) -> Case:
-    """Feedback sent by a customer through the public web form (no login): channel web, owned by the
-    supervisor on duty and listed as new for every recorder to take. Raises CaseError without a contact."""
+    """Feedback sent by a customer through the public web form (no login), in the form's `language`: channel
+    web, owned by the supervisor on duty and listed as new for every recorder to take. Raises CaseError without
+    a contact."""
     validate_contact(None, contact_email, contact_phone)
     owner = intake_owner()
     received_at = timezone.now()
@@ -176,6 +186,7 @@ def submit_public_case(
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
+        language=language or settings.LANGUAGE_CODE,
         owner=owner,
         created_by=owner,
         received_at=received_at,
@@ -446,7 +457,7 @@ def send_confirmation_request(*, case_id: int) -> bool:
         "name": case.contact_name or (case.customer.name if case.customer_id else ""),
         "link": settings.SITE_URL + confirmation_path(case),
     }
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(case.language):
         subject = " ".join(render_to_string(f"{CONFIRMATION_EMAIL}_subject.txt", context).split())
         body = render_to_string(f"{CONFIRMATION_EMAIL}_body.txt", context)
         html = render_to_string(f"{CONFIRMATION_EMAIL}_body.html", context)

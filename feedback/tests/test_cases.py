@@ -171,6 +171,16 @@ def test_sending_the_resolution_emails_the_customer_a_link(specialist):
     assert "replaced the heating element" in message.body
 
 
+@pytest.mark.parametrize(
+    "language, words", [("en", "are you satisfied with the result?"), ("zh-hans", "您对处理结果满意吗")]
+)
+def test_the_confirmation_email_speaks_the_customers_language(specialist, language, words):
+    customer = CustomerFactory(email="li.lei@example.com")
+    to_awaiting_customer(record(specialist, customer=customer, language=language), specialist)
+    [message] = mail.outbox
+    assert words in message.subject
+
+
 def test_the_confirmation_email_is_sent_once(specialist):
     case = to_awaiting_customer(record(specialist), specialist)
     assert services.send_confirmation_request(case_id=case.pk) is False

@@ -69,6 +69,12 @@ def test_a_customer_sends_feedback_and_sees_the_case_number(client, on_duty):
     assert case.channel == Case.Channel.WEB and case.status == Case.Status.NEW and case.owner == on_duty
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_case_keeps_the_language_of_the_form(client, on_duty, language):
+    client.post(NEW, form_data(), HTTP_ACCEPT_LANGUAGE=language)
+    assert Case.objects.get().language == language
+
+
 def test_csrf_is_enforced(on_duty):
     client = Client(enforce_csrf_checks=True)
     assert client.post(NEW, form_data()).status_code == 403

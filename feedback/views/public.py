@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -76,7 +77,10 @@ def case_new(request):
     fields = {name: form.cleaned_data[name] for name in ("kind", "subject", "description", "contact_name")}
     try:
         case = services.submit_public_case(
-            **fields, contact_email=form.cleaned_data["contact_email"], contact_phone=form.cleaned_data["contact_phone"]
+            **fields,
+            contact_email=form.cleaned_data["contact_email"],
+            contact_phone=form.cleaned_data["contact_phone"],
+            language=translation.get_language(),
         )
     except services.CaseError as error:
         return form_page(request, form, status=503, problem=str(error))
