@@ -170,9 +170,9 @@ def update_improvement_action(
     changes = []
     if action.due_date != due_date:
         changes.append(_("due %(old)s → %(new)s") % {"old": action.due_date.isoformat(), "new": due_date.isoformat()})
-    if action.owner_id != owner.pk:
-        changes.append(_("owner %(old)s → %(new)s") % {"old": action.owner, "new": owner})
     reassigned = action.owner_id != owner.pk
+    if reassigned:
+        changes.append(_("owner %(old)s → %(new)s") % {"old": action.owner, "new": owner})
     action.description, action.owner, action.due_date = description, owner, due_date
     action.expected_effect = expected_effect
     action.save(update_fields=["description", "owner", "due_date", "expected_effect"])

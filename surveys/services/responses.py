@@ -60,9 +60,11 @@ def answer_invitation(
         submitted_at=timezone.now(),
         satisfaction_index=score(questionnaire_id, answers),
     )
+    # A customer answers online until the deadline; a specialist may type in a paper form after it.
+    before_deadline = source == Response.Source.WEB
     store = claim_and_store_in_one_statement if connection.vendor == "postgresql" else claim_and_store_in_steps
-    if not store(token, response, answers, before_deadline=source == Response.Source.WEB):
-        raise why_not_stored(token, questionnaire_id, before_deadline=source == Response.Source.WEB)
+    if not store(token, response, answers, before_deadline=before_deadline):
+        raise why_not_stored(token, questionnaire_id, before_deadline=before_deadline)
     # Closed loop (DOMAIN §5): a poor answer opens a follow-up case, decided from the answers in memory.
     queue_follow_up_if_needed(response=response, answers=answers)
     return response

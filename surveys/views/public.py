@@ -111,14 +111,18 @@ def submit_answers(request, token: str, questionnaire_id: int, questionnaire_lan
 FORM_STAMP_SALT = "surveys.survey-form"
 
 
+def form_signer(token: str) -> Signer:
+    return Signer(salt=f"{FORM_STAMP_SALT}:{token}")
+
+
 def form_stamp(token: str, questionnaire_id: int, language: str) -> str:
-    return Signer(salt=f"{FORM_STAMP_SALT}:{token}").sign(f"{questionnaire_id}.{language}")
+    return form_signer(token).sign(f"{questionnaire_id}.{language}")
 
 
 def read_form_stamp(token: str, value: str) -> tuple[int, str] | None:
     """The questionnaire id and language of a form stamped for this link, or None (missing, forged, another link's)."""
     try:
-        questionnaire_id, language = Signer(salt=f"{FORM_STAMP_SALT}:{token}").unsign(value).split(".", 1)
+        questionnaire_id, language = form_signer(token).unsign(value).split(".", 1)
         return int(questionnaire_id), language
     except (BadSignature, ValueError):
         return None
