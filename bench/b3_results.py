@@ -92,34 +92,18 @@ def invited_responses(questionnaire, count: int) -> None:
             [questionnaire.pk],
         )
         cursor.execute(
-            """
-            INSERT INTO surveys_response
-                   (questionnaire_id, invitation_id, customer_id, source, browser_key, submitted_at, satisfaction_index)
-            SELECT %s, i.id, i.customer_id, 'web', '', i.answered_at, 40 + (i.id %% 61)
+            f"""
+            INSERT INTO surveys_response (questionnaire_id, invitation_id, customer_id, source, browser_key,
+                   submitted_at, satisfaction_index, answers)
+            SELECT %(questionnaire)s, i.id, i.customer_id, 'web', '', i.answered_at, 40 + (i.id %% 61),
+                   {data.answer_sheet_sql("i.id")}
               FROM surveys_invitation i
              WHERE i.answered_at IS NOT NULL
-               AND i.batch_id IN (SELECT id FROM surveys_invitationbatch WHERE questionnaire_id = %s)
-            """,
-            [questionnaire.pk, questionnaire.pk],
+               AND i.batch_id IN (SELECT id FROM surveys_invitationbatch WHERE questionnaire_id = %(questionnaire)s)
+            """,  # noqa: S608 - the bench's own SQL; values are parameters
+            {"questionnaire": questionnaire.pk},
         )
-        cursor.execute(
-            """
-            INSERT INTO surveys_answer (response_id, question_id, choice_id, number, text)
-            SELECT r.id, q.id,
-                   CASE WHEN q.kind IN ('single', 'multiple')
-                        THEN (SELECT c.id FROM surveys_choice c WHERE c.question_id = q.id
-                              ORDER BY c.position OFFSET (r.id %% 4) LIMIT 1) END,
-                   CASE WHEN q.kind = 'rating' THEN 1 + (r.id + q.id) %% 5
-                        WHEN q.kind = 'recommend' THEN (r.id + q.id) %% 11
-                        WHEN q.kind = 'number' THEN r.id %% 7 END,
-                   CASE WHEN q.kind = 'text' THEN '产品整体不错，希望售后响应更快一些。' ELSE '' END
-              FROM surveys_response r
-              JOIN surveys_question q ON q.section_id IN (
-                   SELECT id FROM surveys_section WHERE questionnaire_id = %s)
-             WHERE r.questionnaire_id = %s
-            """,
-            [questionnaire.pk, questionnaire.pk],
-        )
+        data.insert_text_answers(cursor, questionnaire)
 
 
 def vacuum() -> None:

@@ -68,28 +68,43 @@ def responses(questionnaire, count: int) -> None:
     """`count` web responses with an answer to every question, generated inside PostgreSQL."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            INSERT INTO surveys_response (questionnaire_id, source, browser_key, submitted_at, satisfaction_index)
-            SELECT %s, 'web', '', now() - (n || ' minutes')::interval, 50 + (n %% 50)
-            FROM generate_series(1, %s) AS n
-            """,
-            [questionnaire.pk, count],
+            f"""
+            INSERT INTO surveys_response
+                   (questionnaire_id, source, browser_key, submitted_at, satisfaction_index, answers)
+            SELECT %(questionnaire)s, 'web', '', now() - (n || ' minutes')::interval, 50 + (n %% 50),
+                   {answer_sheet_sql("n")}
+              FROM generate_series(1, %(count)s) AS n
+            """,  # noqa: S608 - the bench's own SQL; values are parameters
+            {"questionnaire": questionnaire.pk, "count": count},
         )
-        cursor.execute(
-            """
-            INSERT INTO surveys_answer (response_id, question_id, choice_id, number, text)
-            SELECT r.id, q.id,
-                   CASE WHEN q.kind IN ('single', 'multiple')
-                        THEN (SELECT c.id FROM surveys_choice c WHERE c.question_id = q.id
-                              ORDER BY c.position OFFSET (r.id %% 4) LIMIT 1) END,
-                   CASE WHEN q.kind = 'rating' THEN 1 + (r.id + q.id) %% 5
-                        WHEN q.kind = 'recommend' THEN (r.id + q.id) %% 11
-                        WHEN q.kind = 'number' THEN r.id %% 7 END,
-                   CASE WHEN q.kind = 'text' THEN '产品整体不错，希望售后响应更快一些。' ELSE '' END
-            FROM surveys_response r
-            JOIN surveys_question q ON q.section_id IN (
-                SELECT id FROM surveys_section WHERE questionnaire_id = %s)
-            WHERE r.questionnaire_id = %s
-            """,
-            [questionnaire.pk, questionnaire.pk],
-        )
+        insert_text_answers(cursor, questionnaire)
+
+
+def answer_sheet_sql(seed: str) -> str:
+    """SQL for the answer sheet (surveys.answer_sheets) of a response to the questionnaire %(questionnaire)s
+    answering every choice and number question, varied by the integer SQL expression `seed`."""
+    questions = "surveys_question q JOIN surveys_section s ON s.id = q.section_id"
+    number = f"""CASE q.kind WHEN 'rating' THEN 1 + ({seed} + q.id) %% 5
+                        WHEN 'recommend' THEN ({seed} + q.id) %% 11 ELSE {seed} %% 7 END"""
+    return f"""jsonb_build_object(
+        'numbers', (SELECT COALESCE(jsonb_object_agg(q.id::text, ({number})::text), '{{}}')
+                      FROM {questions}
+                     WHERE s.questionnaire_id = %(questionnaire)s AND q.kind IN ('rating', 'recommend', 'number')),
+        'choices', (SELECT COALESCE(jsonb_object_agg(q.id::text, jsonb_build_array(c.id)), '{{}}')
+                      FROM {questions} JOIN surveys_choice c ON c.question_id = q.id
+                     WHERE s.questionnaire_id = %(questionnaire)s AND c.position = {seed} %% 4))"""  # noqa: S608
+
+
+def insert_text_answers(cursor, questionnaire) -> None:
+    """A comment from every response of the questionnaire to each of its text questions."""
+    cursor.execute(
+        """
+        INSERT INTO surveys_answer (response_id, question_id, text)
+        SELECT r.id, q.id, '产品整体不错，希望售后响应更快一些。'
+          FROM surveys_response r
+          JOIN surveys_question q ON q.kind = 'text'
+               AND q.section_id IN (SELECT id FROM surveys_section WHERE questionnaire_id = %(questionnaire)s)
+         WHERE r.questionnaire_id = %(questionnaire)s
+        """,
+        {"questionnaire": questionnaire.pk},
+    )

@@ -58,18 +58,13 @@ def frozen_form_questions(questionnaire_id: int) -> tuple[FormQuestion, ...]:
 
 @dataclass(frozen=True)
 class ParsedAnswer:
-    """One answer row to store: a choice, a number or a text."""
+    """One answer: a choice (one per option chosen), a number or a text (surveys.answer_sheets stores them)."""
 
     question_id: int
     kind: str
     choice_id: int | None = None
     number: Decimal | None = None
     text: str = ""
-
-    def as_row(self) -> dict:
-        """The answer as a JSON object of its columns; the number as a string, exact."""
-        number = None if self.number is None else str(self.number)
-        return {"question_id": self.question_id, "choice_id": self.choice_id, "number": number, "text": self.text}
 
 
 @dataclass

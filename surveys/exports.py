@@ -17,9 +17,10 @@ from weasyprint import HTML
 
 from cxcenter.exports import XLSX_TYPE, safe_cell, workbook_response
 from cxcenter.models import ExportFile
+from surveys.answer_sheets import CHOICES, NUMBERS
 from surveys.models import Answer, IndexFactor, Question, Questionnaire, Response, SurveyBudget, SurveyPlan
 from surveys.selectors.questionnaires import with_contents
-from surveys.selectors.responses import answer_columns, response_filter
+from surveys.selectors.responses import answer_columns, number_value, response_filter
 
 
 def plans_workbook(plans) -> HttpResponse:
@@ -151,12 +152,11 @@ def factor_tree_workbook(system, tree) -> HttpResponse:
     return workbook_response(filename, str(_("Index factors")), header, rows)
 
 
-# Responses and their answers are streamed from two server-side cursors: memory stays flat at any size.
+# Responses with their answer sheets, and the free-text answers, are streamed from two server-side cursors:
+# memory stays flat at any size.
 RESPONSE_CHUNK = 2000
-ANSWER_CHUNK = 20000
-SINGLE, MULTIPLE = Question.Kind.SINGLE, Question.Kind.MULTIPLE
+TEXT_CHUNK = 20000
 LABELLED_BY_NUMBER = {Question.Kind.RATING, Question.Kind.PRICE_BAND}
-NUMBERED = {Question.Kind.NUMBER, Question.Kind.RECOMMEND}
 
 
 def responses_filename(questionnaire: Questionnaire) -> str:
@@ -185,16 +185,16 @@ def responses_workbook_rows(
     header += [f"{column.number}. {column.text}" for column in columns]
     yield [safe_cell(str(name)) for name in header]
 
-    # Labels are neutralised once here, not once per cell.
-    labels = [{key: safe_cell(label) for key, label in column.labels.items()} for column in columns]
-    position_of = {question_id: first + index for index, question_id in enumerate(c.question_id for c in columns)}
-    kind_of = {column.question_id: column.kind for column in columns}
-    labels_of = {column.question_id: labels[index] for index, column in enumerate(columns)}
-    multiple = [
-        (first + index, column.positions, labels[index])
+    # Each question by its key in the answer sheets: its cell, kind, and labels neutralised once, not per cell.
+    cells = {
+        str(column.question_id): (
+            first + index,
+            column.kind,
+            {key: safe_cell(label) for key, label in column.labels.items()},
+            column.positions,
+        )
         for index, column in enumerate(columns)
-        if column.kind == MULTIPLE
-    ]
+    }
     sources = {value: safe_cell(str(label)) for value, label in Response.Source.choices}
     zone = timezone.get_current_timezone()
     width = first + len(columns)
@@ -202,18 +202,18 @@ def responses_workbook_rows(
     fields = ["pk", "submitted_at", "source"]
     if traceable:
         fields += ["customer__name", "customer__organisation"]
-    fields.append("satisfaction_index")
+    fields += ["satisfaction_index", "answers"]
     queryset = questionnaire.responses.all() if responses is None else responses
-    # Two streams in the same order, merged here: the responses by id, and all their answers by response id.
-    # One pass over each, whatever the size, instead of a query per chunk of responses.
+    # Two streams in the same order, merged here: the responses by id, and their free-text answers by response
+    # id. One pass over each, whatever the size, instead of a query per chunk of responses.
     records = queryset.order_by("pk").values_list(*fields).iterator(chunk_size=RESPONSE_CHUNK)
-    answers = (
+    texts = (
         Answer.objects.filter(response__in=queryset.order_by().values("pk"))
         .order_by("response_id")
-        .values_list("response_id", "question_id", "choice_id", "number", "text")
-        .iterator(chunk_size=ANSWER_CHUNK)
+        .values_list("response_id", "question_id", "text")
+        .iterator(chunk_size=TEXT_CHUNK)
     )
-    pending = next(answers, None)
+    pending = next(texts, None)
     for record in records:
         row = [None] * width
         row[0] = record[0]
@@ -222,45 +222,30 @@ def responses_workbook_rows(
         if traceable:
             row[3] = safe_cell(record[3]) if record[3] is not None else None
             row[4] = safe_cell(record[4]) if record[4] else None
-        index = record[-1]
+        index, sheet = record[-2], record[-1]
         row[first - 1] = None if index is None else float(index)
+        for key, number in sheet.get(NUMBERS, {}).items():
+            if key in cells:
+                position, kind, labels, _positions = cells[key]
+                number = Decimal(number)
+                row[position] = labels.get(number) if kind in LABELLED_BY_NUMBER else number_value(number)
+        for key, chosen in sheet.get(CHOICES, {}).items():
+            if key in cells:
+                position, _kind, labels, positions = cells[key]
+                row[position] = join_labels(chosen, positions, labels)
         while pending is not None and pending[0] <= record[0]:
-            response_id, question_id, choice_id, number, text = pending
-            pending = next(answers, None)
-            position = position_of.get(question_id)
-            if response_id != record[0] or position is None:
-                continue
-            kind = kind_of[question_id]
-            if kind in LABELLED_BY_NUMBER:
-                row[position] = labels_of[question_id].get(number)
-            elif kind == SINGLE:
-                row[position] = labels_of[question_id].get(choice_id)
-            elif kind == MULTIPLE:
-                if row[position] is None:
-                    row[position] = [choice_id]
-                else:
-                    row[position].append(choice_id)
-            elif kind in NUMBERED:
-                row[position] = None if number is None else number_cell(number)
-            else:
-                row[position] = safe_cell(text)
-        for position, positions, choice_labels in multiple:
-            if row[position] is not None:
-                row[position] = join_labels(row[position], positions, choice_labels)
+            response_id, question_id, text = pending
+            pending = next(texts, None)
+            if response_id == record[0] and str(question_id) in cells:
+                row[cells[str(question_id)][0]] = safe_cell(text)
         yield row
 
 
 def join_labels(chosen: list[int], positions: dict, labels: dict) -> str:
-    """The options of a multiple choice answer in the questionnaire's order, joined with "; "."""
+    """The options chosen in the questionnaire's order, joined with "; "."""
     if len(chosen) > 1:
-        chosen.sort(key=lambda pk: positions.get(pk, pk))
+        chosen = sorted(chosen, key=lambda pk: positions.get(pk, pk))
     return "; ".join(labels.get(pk, "") for pk in chosen)
-
-
-def number_cell(number):
-    """3.00 is written 3, 3.50 is written 3.5: numbers stay numbers in the sheet."""
-    whole = int(number)
-    return whole if whole == number else float(number)
 
 
 def write_responses_workbook(

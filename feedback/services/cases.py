@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -703,22 +702,23 @@ def open_follow_up_case(*, response_id: int) -> Case | None:
 
 def follow_up_description(response) -> str:
     """What the customer answered poorly, for the owner to follow up."""
+    from surveys.answer_sheets import GivenAnswers
     from surveys.models import Question
 
     worst = settings.CX_FOLLOW_UP_RATING_FROM
     lines = []
     if response.satisfaction_index is not None:
         lines.append(_("Satisfaction index: %(index)s") % {"index": response.satisfaction_index})
-    poor = response.answers.filter(
-        Q(question__kind=Question.Kind.RATING, number__gte=worst) | Q(question__kind=Question.Kind.TEXT)
-    ).select_related("question")
-    for answer in poor:
-        if answer.question.kind == Question.Kind.TEXT:
-            if answer.text:
-                lines.append(f"{answer.question.text}: {answer.text}")
-        else:
+    given = GivenAnswers.of(response.answers, dict(response.text_answers.values_list("question_id", "text")))
+    questions = Question.objects.filter(
+        section__questionnaire_id=response.questionnaire_id, kind__in=[Question.Kind.RATING, Question.Kind.TEXT]
+    ).order_by("pk")
+    for question in questions:
+        text, rank = given.texts.get(question.pk), given.numbers.get(question.pk)
+        if text:
+            lines.append(f"{question.text}: {text}")
+        elif rank is not None and rank >= worst:
             lines.append(
-                _("%(question)s: rated %(rank)s of 5 (5 = poor)")
-                % {"question": answer.question.text, "rank": int(answer.number)}
+                _("%(question)s: rated %(rank)s of 5 (5 = poor)") % {"question": question.text, "rank": int(rank)}
             )
     return "\n".join(lines) or _("The customer's answers fell below the follow-up threshold.")

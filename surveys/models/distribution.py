@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import Customer
 
-from .questionnaires import Choice, Question, Questionnaire
+from .questionnaires import Question, Questionnaire
 
 
 def new_token() -> str:
@@ -202,6 +202,9 @@ class Response(models.Model):
     satisfaction_index = models.DecimalField(
         _("satisfaction index"), max_digits=5, decimal_places=2, null=True, blank=True
     )
+    # The choices and numbers given, as one document (surveys.answer_sheets): a 20-question form is stored as
+    # one row instead of twenty, and results count them in the database all the same.
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-pk"]
@@ -226,48 +229,28 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answer to one question; a multiple-choice answer is one row per chosen option.
-
-    `number` holds the rating rank (1 good … 5 poor), the 0–10 score, the number typed or the price band's
-    position, so results aggregate in the database.
+    """A free-text answer: the customer's own words, kept as a row of its own since result summaries quote it,
+    pain points cite it and the results page searches it. Choices and numbers are the response's `answers`.
     """
 
-    # A submission inserts a row per answer, in the statement that inserts their response
-    # (surveys.services.responses), so an answer's links are kept by that statement, by the answer parser (a
-    # choice must be one of the question's own) and by Django (CASCADE, PROTECT) rather than by database
-    # constraints: their checks cost a third of storing a submission, and every concurrent submission would
-    # lock the same question rows. Questions are indexed by (question, number) below, as results group answers
-    # by question; choices are not indexed: only deleting a choice looks answers up by it, and a choice with
-    # answers is never deleted (approved questionnaires are frozen).
+    # Inserted in the statement that inserts its response (surveys.services.responses), which keeps the links:
+    # a database constraint's check would cost every submission and lock the question's row.
     response = models.ForeignKey(
-        Response, verbose_name=_("response"), on_delete=models.CASCADE, related_name="answers", db_constraint=False
+        Response,
+        verbose_name=_("response"),
+        on_delete=models.CASCADE,
+        related_name="text_answers",
+        db_constraint=False,
     )
     question = models.ForeignKey(
-        Question,
-        verbose_name=_("question"),
-        on_delete=models.PROTECT,
-        related_name="answers",
-        db_index=False,
-        db_constraint=False,
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers", db_constraint=False
     )
-    choice = models.ForeignKey(
-        Choice,
-        verbose_name=_("choice"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="answers",
-        db_index=False,
-        db_constraint=False,
-    )
-    number = models.DecimalField(_("number"), max_digits=14, decimal_places=2, null=True, blank=True)
-    text = models.TextField(_("text"), blank=True)
+    text = models.TextField(_("text"))
 
     class Meta:
         ordering = ["response", "question", "pk"]
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        indexes = [models.Index(fields=["question", "number"])]
 
     def __str__(self):
-        return f"{self.question}: {self.choice or self.number or self.text[:30]}"
+        return f"{self.question}: {self.text[:30]}"

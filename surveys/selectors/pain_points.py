@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cxcenter.roles import ensure_role, has_role
-from surveys.models import Answer, PainPoint, PainPointSource, Question, Response, SummaryProblem
+from surveys.models import Answer, PainPoint, PainPointSource, Response, SummaryProblem
 from surveys.permissions import SURVEY_READERS
 from surveys.selectors.responses import answer_columns
 from surveys.services.pain_points import PAIN_POINT_EDITORS
@@ -104,10 +104,9 @@ def get_plain_pain_point_for(user, pk: int) -> PainPoint:
 
 
 def get_text_answer_for(user, pk: int) -> Answer:
-    """A free-text answer with its question and response, or 404 (other answers cannot be sources)."""
+    """A free-text answer with its question and response, or 404."""
     ensure_role(user, *SURVEY_READERS)
-    queryset = Answer.objects.select_related("question", "response__questionnaire")
-    return get_object_or_404(queryset, pk=pk, question__kind=Question.Kind.TEXT)
+    return get_object_or_404(Answer.objects.select_related("question", "response__questionnaire"), pk=pk)
 
 
 def get_summary_problem_for(user, pk: int) -> SummaryProblem:
@@ -170,8 +169,7 @@ def with_library_links(user, response: Response, sections) -> list:
     """
     if not has_role(user, *PAIN_POINT_EDITORS):
         return sections
-    texts = Answer.objects.filter(response=response, question__kind=Question.Kind.TEXT).exclude(text="")
-    answer_ids = dict(texts.values_list("question_id", "pk"))
+    answer_ids = dict(Answer.objects.filter(response=response).values_list("question_id", "pk"))
     sources = PainPointSource.objects.filter(answer_id__in=answer_ids.values()).select_related("pain_point")
     entries = {source.answer_id: source.pain_point for source in sources}
     numbers = {column.number: column.question_id for column in answer_columns(response.questionnaire)}

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
+from surveys.answer_sheets import GivenAnswers
 from surveys.models import Answer, Invitation, Question, Questionnaire, Response
 from surveys.permissions import MILESTONE_WORKERS, SURVEY_READERS
 from surveys.selectors.questionnaires import questionnaire_outline, with_contents
@@ -165,22 +166,20 @@ def number_value(number: Decimal) -> int | float:
     return whole if whole == number else float(number)
 
 
-def answer_value(column: AnswerColumn, answers: list[Answer]):
+def answer_value(column: AnswerColumn, given: GivenAnswers):
     """One question's answer as read by a person: a label, labels joined with "; ", a number or the text."""
-    if not answers:
+    kind, question_id = column.kind, column.question_id
+    if kind == Question.Kind.TEXT:
+        return given.texts.get(question_id)
+    if kind in Question.CHOICE_KINDS:
+        chosen = sorted(given.choices.get(question_id, []), key=lambda pk: column.positions.get(pk, pk))
+        return "; ".join(column.labels.get(pk, "") for pk in chosen) if chosen else None
+    number = given.numbers.get(question_id)
+    if number is None:
         return None
-    kind = column.kind
-    if kind == Question.Kind.MULTIPLE:
-        chosen = sorted((answer.choice_id for answer in answers), key=lambda pk: column.positions.get(pk, pk))
-        return "; ".join(column.labels.get(pk, "") for pk in chosen)
-    answer = answers[0]
-    if kind == Question.Kind.SINGLE:
-        return column.labels.get(answer.choice_id, "")
     if kind in (Question.Kind.RATING, Question.Kind.PRICE_BAND):
-        return column.labels.get(answer.number, "")
-    if kind in (Question.Kind.NUMBER, Question.Kind.RECOMMEND):
-        return None if answer.number is None else number_value(answer.number)
-    return answer.text
+        return column.labels.get(number, "")
+    return number_value(number)
 
 
 @dataclass(frozen=True)
@@ -193,11 +192,10 @@ class AnsweredQuestion:
 def response_answers(response: Response) -> list[tuple[str, list[AnsweredQuestion]]]:
     """Every question of a response's questionnaire by section, with the answer given (None if unanswered).
 
-    Takes a response from get_response_for; reads the answers in one query.
+    Takes a response from get_response_for; reads its free-text answers in one query.
     """
-    by_question: dict[int, list[Answer]] = {}
-    for answer in Answer.objects.filter(response=response).order_by("pk"):
-        by_question.setdefault(answer.question_id, []).append(answer)
+    texts = dict(Answer.objects.filter(response=response).values_list("question_id", "text"))
+    given = GivenAnswers.of(response.answers, texts)
     columns = {column.question_id: column for column in answer_columns(response.questionnaire)}
     sections = []
     for section in response.questionnaire.sections.all():
@@ -205,7 +203,7 @@ def response_answers(response: Response) -> list[tuple[str, list[AnsweredQuestio
             AnsweredQuestion(
                 columns[question.pk].number,
                 question.text,
-                answer_value(columns[question.pk], by_question.get(question.pk, [])),
+                answer_value(columns[question.pk], given),
             )
             for question in section.questions.all()
         ]

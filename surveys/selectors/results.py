@@ -1,9 +1,8 @@
 """The results of a questionnaire (调研结果): response rate, satisfaction index, per-question statistics, cross-tabs.
 
 Every figure is aggregated in the database, one query per group of figures whatever the number of responses
-or questions: the answers are read twice at most (options counted per question; number, text and multiple
-choice answers summed per question), never one row per answer. A division by zero (nothing invited, nobody
-answered) gives None, which pages print as "—".
+or questions: answers are counted and summed per question and value, never fetched one by one. A division by
+zero (nothing invited, nobody answered) gives None, which pages print as "—".
 """
 
 import datetime
@@ -13,7 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import forms
-from django.db.models import Avg, Count, F, Max, Min, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +22,7 @@ from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys import charts
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
+from surveys.answer_sheets import CHOICE_ROWS, NUMBER_ROWS, QUESTIONS_CHOSEN
 from surveys.models import Answer, IndexFactor, Invitation, InvitationBatch, Question, Questionnaire, Response
 from surveys.permissions import SURVEY_READERS
 from surveys.scoring import RATING_RANKS, RECOMMEND_MAX, answer_score, factor_scores
@@ -286,66 +287,89 @@ def questionnaire_questions(questionnaire: Questionnaire) -> list[Question]:
 
 
 def period_answers(date_from, date_to, **lookups) -> QuerySet[Answer]:
-    """Answers matching `lookups` given in the period. Without a period no join to the responses."""
+    """Free-text answers matching `lookups` given in the period. Without a period no join to the responses."""
     answers = Answer.objects.filter(**lookups)
     if date_from or date_to:
         answers = answers.filter(period_filter("response__submitted_at", date_from, date_to))
     return answers.order_by()
 
 
+NUMBER_VALUE = "CAST(item.value AS NUMERIC)"
+
+
+def count_answer_sheets(
+    questionnaire, date_from, date_to, *, rows: dict, select: str, group_by: str = "1", keys=()
+) -> list[tuple]:
+    """`SELECT <select> … GROUP BY <group_by>` over the answer sheets of the period's responses, read as `rows`
+    (surveys.answer_sheets: NUMBER_ROWS, CHOICE_ROWS or QUESTIONS_CHOSEN); `keys` keeps those questions only."""
+    conditions, params = ["response.questionnaire_id = %s"], [questionnaire.pk]
+    for bound, operator in ((date_from, ">="), (date_to and date_to + datetime.timedelta(days=1), "<")):
+        if bound:
+            conditions.append(f"response.submitted_at {operator} %s")
+            params.append(connection.ops.adapt_datetimefield_value(day_start(bound)))
+    if keys:
+        key = "question.key" if rows is QUESTIONS_CHOSEN else "item.key"
+        conditions.append(f"{key} IN ({', '.join(['%s'] * len(keys))})")
+        params += [str(pk) for pk in keys]
+    # Built from this module's constants and surveys.answer_sheets' only; every value is a parameter.
+    sql = (
+        f"SELECT {select} FROM surveys_response AS response, {rows[connection.vendor]} "  # noqa: S608
+        f"WHERE {' AND '.join(conditions)} GROUP BY {group_by}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def exact(value) -> Decimal:
+    """A number summed in the database as a Decimal (SQLite gives ints and floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def question_results(
     questionnaire, date_from=None, date_to=None, *, responses: int, with_charts=True
 ) -> list[QuestionResult]:
-    """Per-question statistics in six queries at most, whatever the number of questions and answers: the
-    questions, their choices, the scale values counted, numbers and texts summed, the choices counted, and
-    the respondents of optional multiple choice questions (one answer row per option chosen, so they are
-    counted apart). `responses` is the number of responses in the period.
-
-    Without a period, all but the last can read the (question, number) and the choice indexes alone
-    (index-only scans) rather than the answer rows.
+    """Per-question statistics in seven queries at most, whatever the number of questions and answers: the
+    questions, their choices, the scale values counted, the numbers summed, the texts counted, the choices
+    counted, and the respondents of optional multiple choice questions. `responses` is the number of responses
+    in the period. Choices and numbers are read from the responses' answer sheets (surveys.answer_sheets),
+    through the (questionnaire, submitted_at) index; texts from their own rows.
     """
     questions = questionnaire_questions(questionnaire)
     scales = [question.pk for question in questions if question.kind in SCALE_KINDS]
-    summed = [question.pk for question in questions if question.kind in (Question.Kind.NUMBER, Question.Kind.TEXT)]
-    choice_ids = [choice.pk for question in questions for choice in question.choices.all()]
+    numbers = [question.pk for question in questions if question.kind == Question.Kind.NUMBER]
+    texts = [question.pk for question in questions if question.kind == Question.Kind.TEXT]
+    has_choices = any(question.kind in Question.CHOICE_KINDS for question in questions)
     # A required question was answered by every response (surveys.answers refuses a form without it, and an
     # approved questionnaire never changes), so only optional multiple choice questions need their
-    # respondents counted: a count of distinct responses, the dearest figure of the page.
+    # respondents counted.
     multiple = [question for question in questions if question.kind == Question.Kind.MULTIPLE]
     optional = [question.pk for question in multiple if not question.is_required]
+    period = (questionnaire, date_from, date_to)
     counts: dict[int, dict] = defaultdict(dict)
     sums: dict[int, dict] = {}
     if scales:
-        rows = (
-            period_answers(date_from, date_to, question_id__in=scales)
-            .values("question_id", "number")
-            .annotate(count=Count("*"))
-        )
-        for row in rows:
-            counts[row["question_id"]][row["number"]] = row["count"]
-    if summed:
-        # Apart from the scales: summing numbers over every answer would cost the count a third more.
-        rows = (
-            period_answers(date_from, date_to, question_id__in=summed)
-            .values("question_id")
-            .annotate(count=Count("*"), total=Sum("number"), minimum=Min("number"), maximum=Max("number"))
-        )
-        sums = {row["question_id"]: row for row in rows}
-    if choice_ids:
-        rows = (
-            period_answers(date_from, date_to, choice_id__in=choice_ids).values("choice_id").annotate(count=Count("*"))
-        )
-        choice_counts = {row["choice_id"]: row["count"] for row in rows}
+        select = f"item.key, {NUMBER_VALUE}, COUNT(*)"
+        rows = count_answer_sheets(*period, rows=NUMBER_ROWS, select=select, group_by="1, 2", keys=scales)
+        for key, value, count in rows:
+            counts[int(key)][exact(value)] = count
+    if numbers:
+        select = f"item.key, COUNT(*), SUM({NUMBER_VALUE}), MIN({NUMBER_VALUE}), MAX({NUMBER_VALUE})"
+        for key, count, total, low, high in count_answer_sheets(*period, rows=NUMBER_ROWS, select=select, keys=numbers):
+            sums[int(key)] = {"count": count, "total": exact(total), "minimum": exact(low), "maximum": exact(high)}
+    if texts:
+        rows = period_answers(date_from, date_to, question_id__in=texts).values("question_id")
+        sums.update({row["question_id"]: row for row in rows.annotate(count=Count("*"))})
+    if has_choices:
+        chosen = dict(count_answer_sheets(*period, rows=CHOICE_ROWS, select="item.value, COUNT(*)"))
         for question in questions:
             for choice in question.choices.all():
-                counts[question.pk][choice.pk] = choice_counts.get(choice.pk, 0)
+                counts[question.pk][choice.pk] = chosen.get(str(choice.pk), 0)
     if optional:
-        rows = (
-            period_answers(date_from, date_to, question_id__in=optional)
-            .values("question_id")
-            .annotate(count=Count("response_id", distinct=True))
-        )
-        sums.update({row["question_id"]: row for row in rows})
+        for key, count in count_answer_sheets(
+            *period, rows=QUESTIONS_CHOSEN, select="question.key, COUNT(*)", keys=optional
+        ):
+            sums[int(key)] = {"count": count}
     for question in multiple:
         if question.is_required:
             sums[question.pk] = {"count": responses}
@@ -370,7 +394,7 @@ def scale_labels(kind: str) -> list[tuple[Decimal, str]]:
 def question_result(question: Question, number: int, counts: dict, sums: dict | None) -> QuestionResult:
     kind = question.kind
     if kind in (Question.Kind.NUMBER, Question.Kind.TEXT):
-        # One answer row per response and question: the parser keeps one value and drops blank ones.
+        # One answer per response and question: the parser keeps one value and drops blank ones.
         sums = sums or {}
         answered = sums.get("count", 0)
         result = QuestionResult(question, number, answered)
@@ -575,7 +599,7 @@ def free_text_answers(
         answers = answers.filter(text__icontains=search)
     # Ordered by an expression on purpose: by the bare id, PostgreSQL walks the primary key backwards through
     # every newer answer of every questionnaire until it finds 25 of these (seconds for an older
-    # questionnaire); this way it takes these answers from the (question, number) index and keeps the top 25.
+    # questionnaire); this way it takes these answers from the question index and keeps the top 25.
     # The responses come in one more query, for the page's answers only, not joined to all of them.
     return (
         answers.select_related("question")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from cxcenter import workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role
-from surveys.models import Answer, PainPoint, PainPointSource, Question, ResultSummary, SummaryProblem
+from surveys.models import Answer, PainPoint, PainPointSource, ResultSummary, SummaryProblem
 
 # Specialists keep the library while collecting feedback (DOMAIN §1 node 6); the supervisor and director too.
 PAIN_POINT_EDITORS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
@@ -22,14 +22,6 @@ def ensure_not_merged(pain_point: PainPoint) -> None:
     if pain_point.is_merged:
         message = _("This entry was merged into “%(target)s”; change that entry instead.")
         raise PainPointError(message % {"target": pain_point.merged_into})
-
-
-def checked_answer(answer_id: int) -> Answer:
-    """A free-text answer that says something; PainPointError for any other answer."""
-    answer = Answer.objects.select_related("question").get(pk=answer_id)
-    if answer.question.kind != Question.Kind.TEXT or not answer.text.strip():
-        raise PainPointError(_("Only a written (free-text) answer can be a source of the library."))
-    return answer
 
 
 def checked_problem(problem_id: int) -> SummaryProblem:
@@ -55,7 +47,7 @@ def attach_source(
     pain_point: PainPoint, *, actor: User, answer_id: int | None, problem_id: int | None, note: str
 ) -> PainPointSource:
     """Store one source of a locked entry, refusing an answer or problem already in the library."""
-    answer = checked_answer(answer_id) if answer_id else None
+    answer = Answer.objects.select_related("question").get(pk=answer_id) if answer_id else None
     problem = checked_problem(problem_id) if problem_id else None
     if answer and problem:
         raise PainPointError(_("A source is either an answer or a problem, not both."))

@@ -13,6 +13,7 @@ from cxcenter.models import User
 from cxcenter.prepared import PreparedStatement
 from cxcenter.roles import ensure_role
 from feedback.services.cases import queue_follow_up_if_needed
+from surveys.answer_sheets import answer_sheet
 from surveys.answers import ParsedAnswer
 from surveys.models import Answer, Invitation, OpenSurvey, Questionnaire, Response
 from surveys.permissions import MILESTONE_WORKERS
@@ -59,6 +60,7 @@ def answer_invitation(
         entered_by=entered_by,
         submitted_at=timezone.now(),
         satisfaction_index=score(questionnaire_id, answers),
+        answers=answer_sheet(answers),
     )
     # A customer answers online until the deadline; a specialist may type in a paper form after it.
     before_deadline = source == Response.Source.WEB
@@ -99,16 +101,16 @@ CLAIM_AND_STORE = PreparedStatement(
             CASE WHEN link.is_anonymous THEN NULL ELSE invitation.customer_id END AS customer_id
     ), response AS (
         INSERT INTO surveys_response (questionnaire_id, invitation_id, customer_id, open_survey_id,
-            browser_key, source, entered_by_id, submitted_at, satisfaction_index)
+            browser_key, source, entered_by_id, submitted_at, satisfaction_index, answers)
         SELECT %(questionnaire_id)s::bigint, claimed.invitation_id, claimed.customer_id, NULL,
-            '', %(source)s::varchar, %(entered_by_id)s::bigint, %(now)s, %(satisfaction_index)s::numeric
+            '', %(source)s::varchar, %(entered_by_id)s::bigint, %(now)s, %(satisfaction_index)s::numeric,
+            %(answers)s::jsonb
         FROM claimed
         RETURNING id, invitation_id, customer_id
-    ), answers AS (
-        INSERT INTO surveys_answer (response_id, question_id, choice_id, number, text)
-        SELECT response.id, answer.question_id, answer.choice_id, answer.number, answer.text
-        FROM response, jsonb_to_recordset(%(answers)s::jsonb)
-            AS answer (question_id bigint, choice_id bigint, number numeric, text text)
+    ), text_answers AS (
+        INSERT INTO surveys_answer (response_id, question_id, text)
+        SELECT response.id, answer.question_id, answer.text
+        FROM response, jsonb_to_recordset(%(texts)s::jsonb) AS answer (question_id bigint, text text)
     )
     SELECT id, invitation_id, customer_id FROM response
     """,
@@ -121,10 +123,10 @@ def claim_and_store_in_one_statement(
     """Find the link, claim it, insert the response and its answers: one prepared PostgreSQL statement.
 
     Submissions are the busiest write of the product (an e-mail campaign answered within hours): one round
-    trip that commits by itself instead of six. The answers travel as one JSON document, which costs the
-    driver far less than adapting a list per column. Nothing is written unless `token` is an unanswered link
-    to the response's questionnaire (and, `before_deadline`, its batch still open); response.invitation and
-    .customer come back from the link, empty for an anonymous questionnaire.
+    trip that commits by itself instead of six. The answer sheet and the free-text answers travel as JSON,
+    which costs the driver far less than adapting a list per column. Nothing is written unless `token` is an
+    unanswered link to the response's questionnaire (and, `before_deadline`, its batch still open);
+    response.invitation and .customer come back from the link, empty for an anonymous questionnaire.
     """
     with connection.cursor() as cursor:
         CLAIM_AND_STORE.execute(
@@ -137,7 +139,10 @@ def claim_and_store_in_one_statement(
                 "source": response.source,
                 "entered_by_id": response.entered_by_id,
                 "satisfaction_index": response.satisfaction_index,
-                "answers": json.dumps([answer.as_row() for answer in answers]),
+                "answers": json.dumps(response.answers),
+                "texts": json.dumps(
+                    [{"question_id": answer.question_id, "text": answer.text} for answer in answers if answer.text]
+                ),
             },
         )
         row = cursor.fetchone()
@@ -206,23 +211,22 @@ def record_paper_answers(*, invitation_id: int, answers: list[ParsedAnswer], sou
 
 
 def store_response(*, questionnaire: Questionnaire, answers: list[ParsedAnswer], **fields) -> Response:
-    """Score the answers on the index, then write the response and its answers in two inserts."""
-    response = Response(questionnaire=questionnaire, satisfaction_index=score(questionnaire.pk, answers), **fields)
+    """Score the answers on the index, then write the response and its free-text answers in two inserts."""
+    response = Response(
+        questionnaire=questionnaire,
+        satisfaction_index=score(questionnaire.pk, answers),
+        answers=answer_sheet(answers),
+        **fields,
+    )
     save_with_answers(response, answers)
     return response
 
 
 def save_with_answers(response: Response, answers: list[ParsedAnswer]) -> None:
+    """Insert a response built with its answer sheet, then its free-text answers."""
     response.save(force_insert=True)
     Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question_id=answer.question_id,
-            choice_id=answer.choice_id,
-            number=answer.number,
-            text=answer.text,
-        )
-        for answer in answers
+        Answer(response=response, question_id=answer.question_id, text=answer.text) for answer in answers if answer.text
     )
 
 

@@ -87,16 +87,12 @@ def update_summary(*, summary_id: int, actor: User, summary: str) -> ResultSumma
 
 
 def checked_sources(summary: ResultSummary, questions, answers) -> tuple[list, list]:
-    """The questions and answers behind a problem, refused unless they belong to the summary's questionnaire.
-
-    Answers must be free-text answers given to it (the summary quotes what customers wrote).
-    """
+    """The questions and free-text answers behind a problem, refused unless they belong to the summary's
+    questionnaire (the summary quotes what its customers wrote)."""
     question_ids = {question.pk for question in questions}
     answer_ids = {answer.pk for answer in answers}
     own_questions = Question.objects.filter(pk__in=question_ids, section__questionnaire_id=summary.questionnaire_id)
-    own_answers = Answer.objects.filter(
-        pk__in=answer_ids, response__questionnaire_id=summary.questionnaire_id, question__kind=Question.Kind.TEXT
-    )
+    own_answers = Answer.objects.filter(pk__in=answer_ids, response__questionnaire_id=summary.questionnaire_id)
     questions, answers = list(own_questions), list(own_answers)
     if len(questions) != len(question_ids) or len(answers) != len(answer_ids):
         raise SummaryError(_("A problem can point only at questions and free-text answers of this questionnaire."))

@@ -83,13 +83,6 @@ def test_the_database_refuses_a_second_source_for_one_answer(questionnaire, spec
         PainPointSource.objects.create(pain_point=pain_point, answer=answer, added_by=specialist)
 
 
-def test_only_written_answers_are_sources(questionnaire, specialist):
-    rating = Answer.objects.filter(question__kind=Question.Kind.RATING).first()
-    with pytest.raises(PainPointError, match="free-text"):
-        entry(specialist, answer_id=rating.pk)
-    assert not PainPoint.objects.exists()
-
-
 def test_merge_adds_the_counts_and_moves_the_sources(questionnaire, specialist, supervisor):
     duplicate = entry(specialist, "Switch slow", answer_id=comment(COMMENTS[2]).pk)
     services.add_pain_point_source(pain_point_id=duplicate.pk, actor=specialist, note="Visit")

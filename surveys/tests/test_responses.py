@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cxcenter.models import Customer, Role
 from cxcenter.tests.factories import CustomerFactory
+from surveys.answer_sheets import GivenAnswers, answer_sheet
 from surveys.models import Questionnaire, Response
 from surveys.services import open_surveys
 from surveys.services.responses import claim_and_store_in_one_statement, claim_and_store_in_steps
@@ -17,6 +18,7 @@ from surveys.tests.response_builders import (
     answer_open_survey,
     good_answers,
     parsed,
+    question,
     survey_questionnaire,
 )
 
@@ -225,24 +227,36 @@ def test_a_malformed_filter_is_explained_not_a_server_error(as_user, director, q
 STORES = [claim_and_store_in_one_statement, claim_and_store_in_steps]
 
 
-def new_response(questionnaire):
+def new_response(questionnaire, answers=()):
+    """A response as answer_invitation builds it before storing: scored, with its answer sheet."""
     return Response(
-        questionnaire=questionnaire, source=Response.Source.WEB, submitted_at=timezone.now(), satisfaction_index=90
+        questionnaire=questionnaire,
+        source=Response.Source.WEB,
+        submitted_at=timezone.now(),
+        satisfaction_index=90,
+        answers=answer_sheet(answers),
     )
 
 
 @pytest.mark.parametrize("store", STORES)
 def test_both_ways_of_storing_claim_once_and_keep_every_answer(store, questionnaire, invitation):
     answers = parsed(questionnaire, good_answers(questionnaire))
-    first = new_response(questionnaire)
+    first = new_response(questionnaire, answers)
     assert store(invitation.token, first, answers, before_deadline=True) is True
     assert store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
     stored = Response.objects.get()
     assert stored.pk == first.pk and stored.satisfaction_index == 90
     assert (stored.invitation, stored.customer) == (invitation, invitation.customer)
     assert (first.invitation_id, first.customer_id) == (invitation.pk, invitation.customer_id)
-    kept = sorted((a.question_id, a.choice_id, a.number, a.text) for a in stored.answers.all())
-    assert kept == sorted((a.question_id, a.choice_id, a.number, a.text) for a in answers)
+    texts = dict(stored.text_answers.values_list("question_id", "text"))
+    given = GivenAnswers.of(stored.answers, texts)
+    assert texts == {a.question_id: a.text for a in answers if a.text}
+    assert given.numbers == {a.question_id: a.number for a in answers if a.number is not None}
+    chosen = {}
+    for answer in answers:
+        if answer.choice_id:
+            chosen.setdefault(answer.question_id, []).append(answer.choice_id)
+    assert given.choices == chosen and len(chosen[question(questionnaire, "Channels").pk]) == 2
     invitation.refresh_from_db()
     assert invitation.answered_at == first.submitted_at and invitation.opened_at == first.submitted_at
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from cxcenter.models import Role, TimelineEntry
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
-from surveys.models import Answer, Question, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
+from surveys.models import Answer, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
 from surveys.selectors import summaries as selectors
 from surveys.services import summaries as services
 from surveys.services.summaries import SummaryError
@@ -36,7 +36,7 @@ def answered(questionnaire, comment: str):
 
 
 def comment_answer(questionnaire, text: str) -> Answer:
-    return Answer.objects.get(response__questionnaire=questionnaire, question__kind=Question.Kind.TEXT, text=text)
+    return Answer.objects.get(response__questionnaire=questionnaire, text=text)
 
 
 def drafted(questionnaire, actor, text: str = SUMMARY_TEXT) -> ResultSummary:
@@ -199,14 +199,14 @@ def test_a_problem_points_only_at_its_own_questionnaire(questionnaire, superviso
             description="Elsewhere",
             questions=[question(other, "Overall")],
         )
-    rating = Answer.objects.filter(response__questionnaire=questionnaire, question__kind=Question.Kind.RATING).first()
+    answered(other, "Said elsewhere.")
     with pytest.raises(SummaryError):
         services.add_problem(
             summary_id=summary.pk,
             actor=supervisor,
             severity=SummaryProblem.Severity.MINOR,
-            description="A rating is no comment",
-            answers=[rating],
+            description="Another questionnaire's comment",
+            answers=[comment_answer(other, "Said elsewhere.")],
         )
     assert not summary.problems.exists()
 
@@ -332,7 +332,7 @@ def test_a_forged_comment_id_is_a_form_error(as_user, questionnaire, supervisor)
     summary = drafted(questionnaire, supervisor)
     other = answered(survey_questionnaire(), "Someone else's comment.")
     url = reverse("surveys:summary-problem-add", args=[summary.pk])
-    for forged in ("abc", other.answers.get(question__kind=Question.Kind.TEXT).pk):
+    for forged in ("abc", other.text_answers.get().pk):
         response = as_user(supervisor).post(url, {"severity": "minor", "description": "x", "answers": [forged]})
         assert response.status_code == 200 and response.context["form"].errors["answers"]
     assert not summary.problems.exists()

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import Answer, IndexFactor, Question, Questionnaire, Response
+from surveys.models import IndexFactor, Question, Questionnaire, Response
 from surveys.tests.factories import (
     ChoiceFactory,
     IndexFactorFactory,
@@ -96,7 +96,12 @@ def test_answers_are_stored_and_scored(client, invitation, questionnaire):
     assert stored.source == Response.Source.WEB
     # Rating "good" scores 1.0 and recommend 8 scores 0.8 on the one factor: mean 0.9.
     assert stored.satisfaction_index == 90
-    assert Answer.objects.filter(response=stored).count() == 8  # two rows for the two channels
+    ids = {text: question(questionnaire, text).pk for text in ("Overall", "Units bought", "Recommend", "Price")}
+    numbers = {str(ids["Overall"]): "1", str(ids["Units bought"]): "3.00", str(ids["Recommend"]): "8"}
+    assert stored.answers["numbers"] == {**numbers, str(ids["Price"]): "2"}  # the price band's position
+    channels = question(questionnaire, "Channels")
+    assert stored.answers["choices"][str(channels.pk)] == [choice.pk for choice in channels.choices.all()]
+    assert list(stored.text_answers.values_list("text", flat=True)) == ["Works well."]
     invitation.refresh_from_db()
     assert invitation.answered_at is not None
 
