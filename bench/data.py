@@ -86,11 +86,11 @@ def answer_sheet_sql(seed: str) -> str:
     questions = "surveys_question q JOIN surveys_section s ON s.id = q.section_id"
     number = f"""CASE q.kind WHEN 'rating' THEN 1 + ({seed} + q.id) %% 5
                         WHEN 'recommend' THEN ({seed} + q.id) %% 11 ELSE {seed} %% 7 END"""
-    return f"""jsonb_build_object(
-        'numbers', (SELECT COALESCE(jsonb_object_agg(q.id::text, ({number})::text), '{{}}')
+    return f"""(
+        (SELECT COALESCE(jsonb_object_agg(q.id::text, ({number})::text), '{{}}')
                       FROM {questions}
-                     WHERE s.questionnaire_id = %(questionnaire)s AND q.kind IN ('rating', 'recommend', 'number')),
-        'choices', (SELECT COALESCE(jsonb_object_agg(q.id::text, jsonb_build_array(c.id)), '{{}}')
+                     WHERE s.questionnaire_id = %(questionnaire)s AND q.kind IN ('rating', 'recommend', 'number'))
+        || (SELECT COALESCE(jsonb_object_agg(q.id::text, jsonb_build_array(c.id)), '{{}}')
                       FROM {questions} JOIN surveys_choice c ON c.question_id = q.id
                      WHERE s.questionnaire_id = %(questionnaire)s AND c.position = {seed} %% 4))"""  # noqa: S608
 

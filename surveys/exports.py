@@ -17,7 +17,6 @@ from weasyprint import HTML
 
 from cxcenter.exports import XLSX_TYPE, safe_cell, workbook_response
 from cxcenter.models import ExportFile
-from surveys.answer_sheets import CHOICES, NUMBERS
 from surveys.models import Answer, IndexFactor, Question, Questionnaire, Response, SurveyBudget, SurveyPlan
 from surveys.selectors.questionnaires import with_contents
 from surveys.selectors.responses import answer_columns, number_value, response_filter
@@ -224,15 +223,14 @@ def responses_workbook_rows(
             row[4] = safe_cell(record[4]) if record[4] else None
         index, sheet = record[-2], record[-1]
         row[first - 1] = None if index is None else float(index)
-        for key, number in sheet.get(NUMBERS, {}).items():
+        for key, answer in sheet.items():
             if key in cells:
-                position, kind, labels, _positions = cells[key]
-                number = Decimal(number)
-                row[position] = labels.get(number) if kind in LABELLED_BY_NUMBER else number_value(number)
-        for key, chosen in sheet.get(CHOICES, {}).items():
-            if key in cells:
-                position, _kind, labels, positions = cells[key]
-                row[position] = join_labels(chosen, positions, labels)
+                position, kind, labels, positions = cells[key]
+                if kind in Question.CHOICE_KINDS:
+                    row[position] = join_labels(answer, positions, labels)
+                else:
+                    number = Decimal(answer)
+                    row[position] = labels.get(number) if kind in LABELLED_BY_NUMBER else number_value(number)
         while pending is not None and pending[0] <= record[0]:
             response_id, question_id, text = pending
             pending = next(texts, None)

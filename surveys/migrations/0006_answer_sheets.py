@@ -17,11 +17,11 @@ def rows_to_sheets(apps, schema_editor):
     for response_id, question_id, choice_id, number in rows.iterator(chunk_size=BATCH):
         if response_id not in sheets and len(sheets) >= BATCH:
             save_sheets(Response, sheets)  # rows come by response: the sheets saved are complete
-        sheet = sheets.setdefault(response_id, {"numbers": {}, "choices": {}})
+        sheet = sheets.setdefault(response_id, {})
         if choice_id is not None:
-            sheet["choices"].setdefault(str(question_id), []).append(choice_id)
+            sheet.setdefault(str(question_id), []).append(choice_id)
         else:
-            sheet["numbers"][str(question_id)] = str(number)
+            sheet[str(question_id)] = str(number)
     save_sheets(Response, sheets)
     kept.delete()
     if schema_editor.connection.vendor == "postgresql":
@@ -39,15 +39,12 @@ def sheets_to_rows(apps, schema_editor):
     Answer = apps.get_model("surveys", "Answer")
     Response = apps.get_model("surveys", "Response")
     for response_id, sheet in Response.objects.exclude(answers={}).values_list("pk", "answers").iterator(BATCH):
-        rows = [
-            Answer(response_id=response_id, question_id=int(question_id), choice_id=choice_id, text="")
-            for question_id, chosen in sheet.get("choices", {}).items()
-            for choice_id in chosen
-        ]
-        rows += [
-            Answer(response_id=response_id, question_id=int(question_id), number=number, text="")
-            for question_id, number in sheet.get("numbers", {}).items()
-        ]
+        rows = []
+        for question_id, answer in sheet.items():
+            if isinstance(answer, list):
+                rows += [Answer(response_id=response_id, question_id=question_id, choice_id=pk, text="") for pk in answer]
+            else:
+                rows.append(Answer(response_id=response_id, question_id=question_id, number=answer, text=""))
         Answer.objects.bulk_create(rows)
 
 

@@ -22,7 +22,7 @@ from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys import charts
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
-from surveys.answer_sheets import CHOICE_ROWS, NUMBER_ROWS, QUESTIONS_CHOSEN
+from surveys.answer_sheets import SHEET_ROWS, read_answer
 from surveys.models import Answer, IndexFactor, Invitation, InvitationBatch, Question, Questionnaire, Response
 from surveys.permissions import SURVEY_READERS
 from surveys.scoring import RATING_RANKS, RECOMMEND_MAX, answer_score, factor_scores
@@ -294,85 +294,58 @@ def period_answers(date_from, date_to, **lookups) -> QuerySet[Answer]:
     return answers.order_by()
 
 
-NUMBER_VALUE = "CAST(item.value AS NUMERIC)"
-
-
-def count_answer_sheets(
-    questionnaire, date_from, date_to, *, rows: dict, select: str, group_by: str = "1", keys=()
-) -> list[tuple]:
-    """`SELECT <select> … GROUP BY <group_by>` over the answer sheets of the period's responses, read as `rows`
-    (surveys.answer_sheets: NUMBER_ROWS, CHOICE_ROWS or QUESTIONS_CHOSEN); `keys` keeps those questions only."""
+def answer_sheet_counts(questionnaire, date_from, date_to) -> list[tuple[str, str, int]]:
+    """How many of the period's responses gave each answer to each question: (question id, answer, count), both
+    as text (surveys.answer_sheets), read from the answer sheets in one pass."""
     conditions, params = ["response.questionnaire_id = %s"], [questionnaire.pk]
     for bound, operator in ((date_from, ">="), (date_to and date_to + datetime.timedelta(days=1), "<")):
         if bound:
             conditions.append(f"response.submitted_at {operator} %s")
             params.append(connection.ops.adapt_datetimefield_value(day_start(bound)))
-    if keys:
-        key = "question.key" if rows is QUESTIONS_CHOSEN else "item.key"
-        conditions.append(f"{key} IN ({', '.join(['%s'] * len(keys))})")
-        params += [str(pk) for pk in keys]
-    # Built from this module's constants and surveys.answer_sheets' only; every value is a parameter.
-    sql = (
-        f"SELECT {select} FROM surveys_response AS response, {rows[connection.vendor]} "  # noqa: S608
-        f"WHERE {' AND '.join(conditions)} GROUP BY {group_by}"
-    )
+    sheets = f"surveys_response AS response, {SHEET_ROWS[connection.vendor]}"
+    # Built from constants only; every value is a parameter.
+    sql = f"SELECT item.key, item.value, COUNT(*) FROM {sheets} WHERE {' AND '.join(conditions)} GROUP BY 1, 2"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def exact(value) -> Decimal:
-    """A number summed in the database as a Decimal (SQLite gives ints and floats)."""
-    return value if isinstance(value, Decimal) else Decimal(str(value))
-
-
 def question_results(
     questionnaire, date_from=None, date_to=None, *, responses: int, with_charts=True
 ) -> list[QuestionResult]:
-    """Per-question statistics in seven queries at most, whatever the number of questions and answers: the
-    questions, their choices, the scale values counted, the numbers summed, the texts counted, the choices
-    counted, and the respondents of optional multiple choice questions. `responses` is the number of responses
-    in the period. Choices and numbers are read from the responses' answer sheets (surveys.answer_sheets),
-    through the (questionnaire, submitted_at) index; texts from their own rows.
+    """Per-question statistics in four queries, whatever the number of questions and answers: the questions,
+    their choices, the answers of the responses in the period counted per question and answer (from their
+    answer sheets, through the (questionnaire, submitted_at) index), and the free-text answers counted.
+    `responses` is the number of responses in the period.
     """
     questions = questionnaire_questions(questionnaire)
-    scales = [question.pk for question in questions if question.kind in SCALE_KINDS]
-    numbers = [question.pk for question in questions if question.kind == Question.Kind.NUMBER]
-    texts = [question.pk for question in questions if question.kind == Question.Kind.TEXT]
-    has_choices = any(question.kind in Question.CHOICE_KINDS for question in questions)
-    # A required question was answered by every response (surveys.answers refuses a form without it, and an
-    # approved questionnaire never changes), so only optional multiple choice questions need their
-    # respondents counted.
-    multiple = [question for question in questions if question.kind == Question.Kind.MULTIPLE]
-    optional = [question.pk for question in multiple if not question.is_required]
-    period = (questionnaire, date_from, date_to)
-    counts: dict[int, dict] = defaultdict(dict)
-    sums: dict[int, dict] = {}
-    if scales:
-        select = f"item.key, {NUMBER_VALUE}, COUNT(*)"
-        rows = count_answer_sheets(*period, rows=NUMBER_ROWS, select=select, group_by="1, 2", keys=scales)
-        for key, value, count in rows:
-            counts[int(key)][exact(value)] = count
-    if numbers:
-        select = f"item.key, COUNT(*), SUM({NUMBER_VALUE}), MIN({NUMBER_VALUE}), MAX({NUMBER_VALUE})"
-        for key, count, total, low, high in count_answer_sheets(*period, rows=NUMBER_ROWS, select=select, keys=numbers):
-            sums[int(key)] = {"count": count, "total": exact(total), "minimum": exact(low), "maximum": exact(high)}
+    kinds = {question.pk: question.kind for question in questions}
+    counts: dict[int, dict] = defaultdict(dict)  # per question: how many gave each value or chose each option
+    sums: dict[int, dict] = {}  # per number, text and multiple choice question: answered, total, lowest, highest
+    for key, value, count in answer_sheet_counts(questionnaire, date_from, date_to):
+        question_id = int(key)
+        kind = kinds.get(question_id)
+        if kind is None:
+            continue
+        answer = read_answer(value)
+        tally = counts[question_id]
+        if kind in Question.CHOICE_KINDS:
+            for choice_id in answer:
+                tally[choice_id] = tally.get(choice_id, 0) + count
+            # A multiple choice answer names several options: its respondents are counted apart.
+            respondents = sums.setdefault(question_id, {"count": 0})
+            respondents["count"] += count
+        elif kind == Question.Kind.NUMBER:
+            figures = sums.setdefault(question_id, {"count": 0, "total": 0, "minimum": answer, "maximum": answer})
+            figures["count"] += count
+            figures["total"] += answer * count
+            figures["minimum"], figures["maximum"] = min(figures["minimum"], answer), max(figures["maximum"], answer)
+        else:
+            tally[answer] = tally.get(answer, 0) + count
+    texts = [pk for pk, kind in kinds.items() if kind == Question.Kind.TEXT]
     if texts:
         rows = period_answers(date_from, date_to, question_id__in=texts).values("question_id")
         sums.update({row["question_id"]: row for row in rows.annotate(count=Count("*"))})
-    if has_choices:
-        chosen = dict(count_answer_sheets(*period, rows=CHOICE_ROWS, select="item.value, COUNT(*)"))
-        for question in questions:
-            for choice in question.choices.all():
-                counts[question.pk][choice.pk] = chosen.get(str(choice.pk), 0)
-    if optional:
-        for key, count in count_answer_sheets(
-            *period, rows=QUESTIONS_CHOSEN, select="question.key, COUNT(*)", keys=optional
-        ):
-            sums[int(key)] = {"count": count}
-    for question in multiple:
-        if question.is_required:
-            sums[question.pk] = {"count": responses}
     results = []
     for number, question in enumerate(questions, start=1):
         result = question_result(question, number, counts.get(question.pk, {}), sums.get(question.pk))

@@ -305,10 +305,10 @@ def responses_for(questionnaire, count: int):
 def test_the_query_count_does_not_grow_with_responses(as_user, director, questionnaire, django_assert_max_num_queries):
     client = as_user(director)
     responses_for(questionnaire, 1)
-    with django_assert_max_num_queries(22) as one:
+    with django_assert_max_num_queries(19) as one:
         assert client.get(results_url(questionnaire)).status_code == 200
     responses_for(questionnaire, 29)
-    with django_assert_max_num_queries(22) as thirty:
+    with django_assert_max_num_queries(19) as thirty:
         page = client.get(results_url(questionnaire))
     assert page.context["results"].answered == 30
     assert len(thirty.captured_queries) == len(one.captured_queries)

@@ -97,10 +97,15 @@ def test_answers_are_stored_and_scored(client, invitation, questionnaire):
     # Rating "good" scores 1.0 and recommend 8 scores 0.8 on the one factor: mean 0.9.
     assert stored.satisfaction_index == 90
     ids = {text: question(questionnaire, text).pk for text in ("Overall", "Units bought", "Recommend", "Price")}
-    numbers = {str(ids["Overall"]): "1", str(ids["Units bought"]): "3.00", str(ids["Recommend"]): "8"}
-    assert stored.answers["numbers"] == {**numbers, str(ids["Price"]): "2"}  # the price band's position
-    channels = question(questionnaire, "Channels")
-    assert stored.answers["choices"][str(channels.pk)] == [choice.pk for choice in channels.choices.all()]
+    colour, channels = question(questionnaire, "Colour"), question(questionnaire, "Channels")
+    assert stored.answers == {
+        str(ids["Overall"]): "1",
+        str(colour.pk): [colour.choices.first().pk],
+        str(channels.pk): [choice.pk for choice in channels.choices.all()],
+        str(ids["Units bought"]): "3.00",
+        str(ids["Recommend"]): "8",
+        str(ids["Price"]): "2",  # the price band's position
+    }
     assert list(stored.text_answers.values_list("text", flat=True)) == ["Works well."]
     invitation.refresh_from_db()
     assert invitation.answered_at is not None
