@@ -109,7 +109,7 @@ def insert_cases(owner, count: int) -> None:
                 owner_id, department_id, received_at, response_due_at, resolution_due_at,
                 acknowledged_at, resolved_at, closed_at, reopened_count,
                 cause_category, cause, countermeasure, resolution, confirmation_token,
-                customer_satisfaction, customer_comment, created_by_id, created_at, updated_at)
+                customer_satisfaction, customer_comment, language, created_by_id, created_at, updated_at)
             SELECT
                 (ARRAY['complaint', 'complaint', 'complaint', 'complaint', 'complaint', 'complaint', 'complaint',
                        'suggestion', 'praise', 'enquiry'])[1 + n %% 10],
@@ -130,7 +130,7 @@ def insert_cases(owner, count: int) -> None:
                                  'facility', 'customer', 'other'])[1 + (n / 3) %% 10] END,
                 '', '', '', 'b5-' || n,
                 CASE WHEN s.status = 'closed' THEN 1 + n %% 5 END,
-                '', %(owner)s, now(), now()
+                '', (ARRAY['zh-hans', 'en'])[1 + n %% 2], %(owner)s, now(), now()
             FROM generate_series(%(first)s, %(last)s) AS n
             CROSS JOIN LATERAL (
                 SELECT (ARRAY['new', 'acknowledged', 'investigating', 'action', 'awaiting_customer', 'closed',
