@@ -13,12 +13,13 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg2.extras import execute_values
 
 from cxcenter import workflow
 from cxcenter.models import Customer, TimelineEntry, User
@@ -147,11 +148,9 @@ def create_batch(
         created_by=actor,
     )
     now = timezone.now()
-    for chunk in chunked(invited, INSERT_BATCH_SIZE):
-        # Each Invitation() draws its own 256-bit token (new_token) as it is built.
-        Invitation.objects.bulk_create(
-            Invitation(batch=batch, customer_id=row["pk"], email=row["email"], queued_at=now) for row in chunk
-        )
+    insert_invitations(
+        [{"batch_id": batch.pk, "customer_id": row["pk"], "email": row["email"], "queued_at": now} for row in invited]
+    )
     workflow.record(
         batch,
         actor=actor,
@@ -160,6 +159,43 @@ def create_batch(
     )
     transaction.on_commit(lambda: enqueue(tasks.send_batch_task, batch.pk))
     return batch
+
+
+def insert_invitations(rows: list[dict]) -> None:
+    """Insert invitations given as {field attname: value}; the other fields take their defaults, each drawing
+    its own 256-bit token (new_token).
+
+    On PostgreSQL as multi-row INSERTs (psycopg2's execute_values) with every constant default prepared once:
+    bulk_create prepares each of the fifteen fields of each row, which for a campaign of 100,000 costs more
+    than the database's own work. Elsewhere bulk_create.
+    """
+    if connection.vendor != "postgresql":
+        for chunk in chunked(rows, INSERT_BATCH_SIZE):
+            Invitation.objects.bulk_create(Invitation(**row) for row in chunk)
+        return
+    fields = [field for field in Invitation._meta.concrete_fields if not field.primary_key]
+    given = rows[0].keys() if rows else ()
+    drawn = [
+        field for field in fields if field.attname not in given and field.has_default() and callable(field.default)
+    ]
+    constants = {
+        field.attname: field.get_db_prep_save(field.get_default(), connection)
+        for field in fields
+        if field.attname not in given and field not in drawn
+    }
+
+    def values(row: dict) -> tuple:
+        row = {**constants, **row, **{field.attname: field.default() for field in drawn}}
+        return tuple(row[field.attname] for field in fields)
+
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {Invitation._meta.db_table} ({columns}) VALUES %s",  # noqa: S608 - the model's own names
+            (values(row) for row in rows),
+            page_size=INSERT_BATCH_SIZE,
+        )
 
 
 def customer_label(row: dict) -> str:

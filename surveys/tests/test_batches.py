@@ -72,6 +72,8 @@ def test_each_invited_customer_gets_an_unguessable_link_and_the_others_are_skipp
     [invitation] = batch.invitations.all()
     assert invitation.customer == willing and invitation.email == "willing@example.com"
     assert invitation.delivery == Delivery.QUEUED and len(invitation.token) >= 43
+    assert (invitation.attempts, invitation.last_error, invitation.reminders_sent) == (0, "", 0)
+    assert invitation.queued_at is not None and invitation.sent_at is None and invitation.answered_at is None
     assert {(row["customer"], row["reason"]) for row in batch.skipped} == {
         (no_email.pk, "no_email"),
         (no_consent.pk, "no_consent"),
