@@ -16,10 +16,10 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 PORT = 8099
-DURATION = int(os.environ.get("B1_SECONDS", "20"))  # per view, split into ROUNDS
-ROUNDS = 4
+DURATION = int(os.environ.get("B1_SECONDS", "40"))  # per view, split into ROUNDS
+ROUNDS = 8
 CONNECTIONS, THREADS = 8, 2
-INVITATIONS = 40_000
+INVITATIONS = 60_000
 CSRF_SECRET = "benchcsrfsecret0123456789abcdefg"  # 32 characters: Django accepts it unmasked
 
 
