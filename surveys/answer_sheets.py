@@ -55,7 +55,7 @@ class GivenAnswers:
         return cls(numbers, choices, texts)
 
 
-# What follows `FROM surveys_response AS response, ` to read the sheets as rows, for PostgreSQL and SQLite.
+# What follows `FROM <responses> AS response, ` to read their sheets as rows, for PostgreSQL and SQLite.
 SHEET_ROWS = {
     "postgresql": "jsonb_each_text(response.answers) AS item",
     "sqlite": "json_each(response.answers) AS item",

@@ -19,7 +19,7 @@ from cxcenter.exports import XLSX_TYPE, safe_cell, workbook_response
 from cxcenter.models import ExportFile
 from surveys.models import Answer, IndexFactor, Question, Questionnaire, Response, SurveyBudget, SurveyPlan
 from surveys.selectors.questionnaires import with_contents
-from surveys.selectors.responses import answer_columns, number_value, response_filter
+from surveys.selectors.responses import answer_columns, join_labels, number_value, response_filter
 
 
 def plans_workbook(plans) -> HttpResponse:
@@ -237,13 +237,6 @@ def responses_workbook_rows(
             if response_id == record[0] and str(question_id) in cells:
                 row[cells[str(question_id)][0]] = safe_cell(text)
         yield row
-
-
-def join_labels(chosen: list[int], positions: dict, labels: dict) -> str:
-    """The options chosen in the questionnaire's order, joined with "; "."""
-    if len(chosen) > 1:
-        chosen = sorted(chosen, key=lambda pk: positions.get(pk, pk))
-    return "; ".join(labels.get(pk, "") for pk in chosen)
 
 
 def write_responses_workbook(

@@ -166,14 +166,21 @@ def number_value(number: Decimal) -> int | float:
     return whole if whole == number else float(number)
 
 
+def join_labels(chosen: list[int], positions: dict, labels: dict) -> str:
+    """The options chosen in the questionnaire's order, joined with "; "."""
+    if len(chosen) > 1:
+        chosen = sorted(chosen, key=lambda pk: positions.get(pk, pk))
+    return "; ".join(labels.get(pk, "") for pk in chosen)
+
+
 def answer_value(column: AnswerColumn, given: GivenAnswers):
     """One question's answer as read by a person: a label, labels joined with "; ", a number or the text."""
     kind, question_id = column.kind, column.question_id
     if kind == Question.Kind.TEXT:
         return given.texts.get(question_id)
     if kind in Question.CHOICE_KINDS:
-        chosen = sorted(given.choices.get(question_id, []), key=lambda pk: column.positions.get(pk, pk))
-        return "; ".join(column.labels.get(pk, "") for pk in chosen) if chosen else None
+        chosen = given.choices.get(question_id)
+        return join_labels(chosen, column.positions, column.labels) if chosen else None
     number = given.numbers.get(question_id)
     if number is None:
         return None

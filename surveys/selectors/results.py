@@ -256,9 +256,7 @@ def questionnaire_results(
     invitations = period_invitations(questionnaire, date_to)
     invited = invitations.aggregate(invited=Count("pk"), answered=Count("pk", filter=answered_in(date_from, date_to)))
     totals = responses.aggregate(answered=Count("pk"), index=Avg("satisfaction_index"))
-    questions = question_results(
-        questionnaire, date_from, date_to, responses=totals["answered"], with_charts=with_charts
-    )
+    questions = question_results(questionnaire, date_from, date_to, with_charts=with_charts)
     breakdown = factor_breakdown(questionnaire, questions)
     return QuestionnaireResults(
         questionnaire=questionnaire,
@@ -294,35 +292,28 @@ def period_answers(date_from, date_to, **lookups) -> QuerySet[Answer]:
     return answers.order_by()
 
 
-def answer_sheet_counts(questionnaire, date_from, date_to) -> list[tuple[str, str, int]]:
-    """How many of the period's responses gave each answer to each question: (question id, answer, count), both
-    as text (surveys.answer_sheets), read from the answer sheets in one pass."""
-    conditions, params = ["response.questionnaire_id = %s"], [questionnaire.pk]
-    for bound, operator in ((date_from, ">="), (date_to and date_to + datetime.timedelta(days=1), "<")):
-        if bound:
-            conditions.append(f"response.submitted_at {operator} %s")
-            params.append(connection.ops.adapt_datetimefield_value(day_start(bound)))
-    sheets = f"surveys_response AS response, {SHEET_ROWS[connection.vendor]}"
-    # Built from constants only; every value is a parameter.
-    sql = f"SELECT item.key, item.value, COUNT(*) FROM {sheets} WHERE {' AND '.join(conditions)} GROUP BY 1, 2"  # noqa: S608
+def answer_sheet_counts(responses: QuerySet[Response]) -> list[tuple[str, str, int]]:
+    """How many of `responses` gave each answer to each question: (question id, answer, count), both as text
+    (surveys.answer_sheets), read from their answer sheets in one pass."""
+    selected, params = responses.order_by().values("pk", "answers").query.sql_with_params()
+    sheets = f"({selected}) AS response, {SHEET_ROWS[connection.vendor]}"
+    # The responses' own SQL and a constant: every value is a parameter.
+    sql = f"SELECT item.key, item.value, COUNT(*) FROM {sheets} GROUP BY 1, 2"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def question_results(
-    questionnaire, date_from=None, date_to=None, *, responses: int, with_charts=True
-) -> list[QuestionResult]:
+def question_results(questionnaire, date_from=None, date_to=None, *, with_charts=True) -> list[QuestionResult]:
     """Per-question statistics in four queries, whatever the number of questions and answers: the questions,
     their choices, the answers of the responses in the period counted per question and answer (from their
     answer sheets, through the (questionnaire, submitted_at) index), and the free-text answers counted.
-    `responses` is the number of responses in the period.
     """
     questions = questionnaire_questions(questionnaire)
     kinds = {question.pk: question.kind for question in questions}
     counts: dict[int, dict] = defaultdict(dict)  # per question: how many gave each value or chose each option
     sums: dict[int, dict] = {}  # per number, text and multiple choice question: answered, total, lowest, highest
-    for key, value, count in answer_sheet_counts(questionnaire, date_from, date_to):
+    for key, value, count in answer_sheet_counts(period_responses(questionnaire, date_from, date_to)):
         question_id = int(key)
         kind = kinds.get(question_id)
         if kind is None:
