@@ -6,19 +6,30 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Two test processes: the suite's browser and PDF tests wait on Chromium and WeasyPrint as much as on the CPU.
 PYTEST_ARGS ?= -n 2
+WITH_SERVICES := $(PY) scripts/with_services.py
 
-.PHONY: run test serve bench install install-dev messages compilemessages lint check-deploy clean
+.PHONY: run test demo suite serve bench packages-run packages-test install install-dev messages compilemessages lint \
+	check-deploy clean
 
-# Zero-setup development: SQLite, tasks run eagerly, mail printed on the console.
+# Zero-setup development: the embedded PostgreSQL (unless DATABASE_URL is set), tasks run eagerly, mail printed
+# on the console.
 run: export DEBUG ?= true
-run: .env install compilemessages
+run: packages-run .env install compilemessages
+	$(WITH_SERVICES) --free-port $(HOST):$(PORT) -- $(MAKE) --no-print-directory demo
+
+# The whole suite on PostgreSQL, with a private Redis unless REDIS_URL is set.
+test: export DEBUG ?= true
+test: packages-test install-dev compilemessages lint
+	$(WITH_SERVICES) --redis -- $(MAKE) --no-print-directory suite
+
+# Inside `run` and `test`, which provide the database: not meant to be called directly.
+demo:
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@echo "CX Center at http://$(HOST):$(PORT)/ (logins above; password cx-demo-2026)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: export DEBUG ?= true
-test: install-dev compilemessages lint
+suite:
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory check-deploy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
@@ -35,6 +46,13 @@ bench: install-dev compilemessages
 # Development settings for `manage.py` run by hand; the real environment still wins.
 .env:
 	printf 'DEBUG=true\n' > .env
+
+# The Debian packages (a CJK font, Chromium, Redis…), installed when missing: scripts/provision.sh.
+packages-run:
+	@bash scripts/provision.sh run
+
+packages-test:
+	@bash scripts/provision.sh test
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
@@ -64,4 +82,4 @@ check-deploy:
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .pgdata

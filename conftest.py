@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.utils import translation
 
 from cxcenter.celery import app as celery_app
@@ -9,6 +10,13 @@ from cxcenter.models import Role
 from cxcenter.tests.factories import UserFactory
 
 pytest_plugins = ["cxcenter.tests.browser"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hasher():
+    """Every test user has a password: hashing it the production way would cost the suite minutes."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,14 +13,13 @@ PARAMETER = re.compile(r"%\((\w+)\)s")
 
 
 class PreparedStatement:
-    """A statement written with at least one %(name)s parameter, prepared on PostgreSQL, run as written elsewhere.
+    """A statement written with at least one %(name)s parameter, prepared once per connection.
 
     Types PostgreSQL cannot infer from the statement's context need casts in the SQL (`%(amount)s::numeric`).
     """
 
     def __init__(self, name: str, sql: str):
         self.name = name
-        self.sql = sql
         self.parameters = list(dict.fromkeys(PARAMETER.findall(sql)))
         position = {parameter: number for number, parameter in enumerate(self.parameters, start=1)}
         numbered = PARAMETER.sub(lambda match: f"${position[match.group(1)]}", sql)
@@ -29,9 +28,6 @@ class PreparedStatement:
 
     def execute(self, cursor, params: dict) -> None:
         """Run on a Django cursor; the caller fetches the rows."""
-        if cursor.db.vendor != "postgresql":
-            cursor.execute(self.sql, params)
-            return
         prepared = prepared_names(cursor.db)
         if self.name not in prepared:
             cursor.execute(self.prepare_sql)

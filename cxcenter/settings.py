@@ -85,9 +85,14 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+# PostgreSQL only. `make run` and `make test` set DATABASE_URL themselves (scripts/with_services.py).
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. `make run` and `make test` start the embedded PostgreSQL themselves; "
+        "to run manage.py by hand, wrap it: .venv/bin/python scripts/with_services.py -- .venv/bin/python manage.py "
+        "…, or set DATABASE_URL=postgres://user:password@host:5432/name."
+    )
+DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -55,8 +55,5 @@ class GivenAnswers:
         return cls(numbers, choices, texts)
 
 
-# What follows `FROM <responses> AS response, ` to read their sheets as rows, for PostgreSQL and SQLite.
-SHEET_ROWS = {
-    "postgresql": "jsonb_each_text(response.answers) AS item",
-    "sqlite": "json_each(response.answers) AS item",
-}
+# What follows `FROM <responses> AS response, ` to read their sheets as rows.
+SHEET_ROWS = "jsonb_each_text(response.answers) AS item"

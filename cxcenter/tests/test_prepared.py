@@ -25,14 +25,12 @@ def test_named_parameters_become_numbered_ones_in_order_of_first_use():
 def test_a_statement_runs_with_its_parameters_and_is_prepared_once():
     assert run(DOUBLE, {"number": 4, "other": 1}) == (8, 5)
     assert run(DOUBLE, {"number": 5, "other": 2}) == (10, 7)
-    if connection.vendor == "postgresql":
-        assert "test_double" in prepared_names(connection)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_double'")
-            assert cursor.fetchone() == (1,)
+    assert "test_double" in prepared_names(connection)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'test_double'")
+        assert cursor.fetchone() == (1,)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
 def test_a_rollback_keeps_the_statement():
     with pytest.raises(RuntimeError), transaction.atomic():
         assert run(DOUBLE, {"number": 1, "other": 1}) == (2, 2)

@@ -126,7 +126,6 @@ def test_transition_outside_a_transaction_is_a_programming_error(supervisor):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_directors_deciding_at_once_one_wins(supervisor, persona):
     first, second = persona("director1", "director"), persona("director2", "director")
     memo = Memo.objects.create()

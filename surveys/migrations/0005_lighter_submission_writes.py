@@ -9,8 +9,7 @@ from django.db import migrations, models
 def set_invitation_fillfactor(apps, schema_editor, fillfactor=80):
     """Leave a fifth of each page free, so answering and opening a link update the row in place (a
     heap-only tuple) instead of writing a new entry into every index of the invitation."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"ALTER TABLE surveys_invitation SET (fillfactor = {fillfactor})")
+    schema_editor.execute(f"ALTER TABLE surveys_invitation SET (fillfactor = {fillfactor})")
 
 
 def reset_invitation_fillfactor(apps, schema_editor):

@@ -24,9 +24,8 @@ def rows_to_sheets(apps, schema_editor):
             sheet[str(question_id)] = str(number)
     save_sheets(Response, sheets)
     kept.delete()
-    if schema_editor.connection.vendor == "postgresql":
-        # Check the deletions against the tables citing answers now: PostgreSQL alters no table with checks pending.
-        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # Check the deletions against the tables citing answers now: PostgreSQL alters no table with checks pending.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def save_sheets(Response, sheets):

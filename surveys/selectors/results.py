@@ -296,7 +296,7 @@ def answer_sheet_counts(responses: QuerySet[Response]) -> list[tuple[str, str, i
     """How many of `responses` gave each answer to each question: (question id, answer, count), both as text
     (surveys.answer_sheets), read from their answer sheets in one pass."""
     selected, params = responses.order_by().values("pk", "answers").query.sql_with_params()
-    sheets = f"({selected}) AS response, {SHEET_ROWS[connection.vendor]}"
+    sheets = f"({selected}) AS response, {SHEET_ROWS}"
     # The responses' own SQL and a constant: every value is a parameter.
     sql = f"SELECT item.key, item.value, COUNT(*) FROM {sheets} GROUP BY 1, 2"  # noqa: S608
     with connection.cursor() as cursor:

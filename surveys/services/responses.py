@@ -4,8 +4,6 @@ import json
 import time
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Value
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,8 +62,7 @@ def answer_invitation(
     )
     # A customer answers online until the deadline; a specialist may type in a paper form after it.
     before_deadline = source == Response.Source.WEB
-    store = claim_and_store_in_one_statement if connection.vendor == "postgresql" else claim_and_store_in_steps
-    if not store(token, response, answers, before_deadline=before_deadline):
+    if not claim_and_store(token, response, answers, before_deadline=before_deadline):
         raise why_not_stored(token, questionnaire_id, before_deadline=before_deadline)
     # Closed loop (DOMAIN §5): a poor answer opens a follow-up case, decided from the answers in memory.
     queue_follow_up_if_needed(response=response, answers=answers)
@@ -117,9 +114,7 @@ CLAIM_AND_STORE = PreparedStatement(
 )
 
 
-def claim_and_store_in_one_statement(
-    token: str, response: Response, answers: list[ParsedAnswer], *, before_deadline: bool
-) -> bool:
+def claim_and_store(token: str, response: Response, answers: list[ParsedAnswer], *, before_deadline: bool) -> bool:
     """Find the link, claim it, insert the response and its answers: one prepared PostgreSQL statement.
 
     Submissions are the busiest write of the product (an e-mail campaign answered within hours): one round
@@ -150,26 +145,6 @@ def claim_and_store_in_one_statement(
         return False
     response.pk, response.invitation_id, response.customer_id = row
     response._state.adding = False
-    return True
-
-
-@transaction.atomic
-def claim_and_store_in_steps(
-    token: str, response: Response, answers: list[ParsedAnswer], *, before_deadline: bool
-) -> bool:
-    """The same as claim_and_store_in_one_statement, one statement at a time, for other databases."""
-    link = survey_link(token)
-    if link is None or link.questionnaire_id != response.questionnaire_id or (before_deadline and link.is_expired):
-        return False
-    now = response.submitted_at
-    claimed = Invitation.objects.filter(pk=link.invitation_id, answered_at=None).update(
-        answered_at=now, opened_at=Coalesce("opened_at", Value(now))
-    )
-    if not claimed:
-        return False
-    if not link.is_anonymous:
-        response.invitation_id, response.customer_id = link.invitation_id, link.customer_id
-    save_with_answers(response, answers)
     return True
 
 

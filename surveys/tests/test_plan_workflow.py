@@ -218,10 +218,8 @@ def test_plan_rates_for_the_kpi_scale(supervisor, director):
 def test_two_directors_deciding_the_same_plan_at_once_one_wins(supervisor, persona):
     import threading
 
-    from django.db import connection, connections
+    from django.db import connections
 
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL (CI runs on it)")
     first, second = persona("director1", Role.DIRECTOR), persona("director2", Role.DIRECTOR)
     plan = services.create_plan(actor=supervisor, **plan_fields(supervisor))
     services.submit_plan(plan_id=plan.pk, actor=supervisor)

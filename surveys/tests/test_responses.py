@@ -11,7 +11,7 @@ from cxcenter.tests.factories import CustomerFactory
 from surveys.answer_sheets import GivenAnswers, answer_sheet
 from surveys.models import Questionnaire, Response
 from surveys.services import open_surveys
-from surveys.services.responses import claim_and_store_in_one_statement, claim_and_store_in_steps
+from surveys.services.responses import claim_and_store
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import (
     answer_invitation,
@@ -221,10 +221,7 @@ def test_a_malformed_filter_is_explained_not_a_server_error(as_user, director, q
     assert "Enter a valid date." in response.content.decode()
 
 
-# Storing: one PostgreSQL statement, or the same steps one by one on other databases
-
-
-STORES = [claim_and_store_in_one_statement, claim_and_store_in_steps]
+# Storing: one prepared statement finds, claims and stores
 
 
 def new_response(questionnaire, answers=()):
@@ -238,12 +235,11 @@ def new_response(questionnaire, answers=()):
     )
 
 
-@pytest.mark.parametrize("store", STORES)
-def test_both_ways_of_storing_claim_once_and_keep_every_answer(store, questionnaire, invitation):
+def test_storing_claims_once_and_keeps_every_answer(questionnaire, invitation):
     answers = parsed(questionnaire, good_answers(questionnaire))
     first = new_response(questionnaire, answers)
-    assert store(invitation.token, first, answers, before_deadline=True) is True
-    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
+    assert claim_and_store(invitation.token, first, answers, before_deadline=True) is True
+    assert claim_and_store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
     stored = Response.objects.get()
     assert stored.pk == first.pk and stored.satisfaction_index == 90
     assert (stored.invitation, stored.customer) == (invitation, invitation.customer)
@@ -261,25 +257,24 @@ def test_both_ways_of_storing_claim_once_and_keep_every_answer(store, questionna
     assert invitation.answered_at == first.submitted_at and invitation.opened_at == first.submitted_at
 
 
-@pytest.mark.parametrize("store", STORES)
-def test_both_ways_of_storing_refuse_another_link_and_a_closed_batch(store, questionnaire, invitation):
+def test_storing_refuses_another_link_and_a_closed_batch(questionnaire, invitation):
     answers = parsed(questionnaire, good_answers(questionnaire))
     other_questionnaire = survey_questionnaire()
-    assert store("no-such-token", new_response(questionnaire), answers, before_deadline=True) is False
-    assert store(invitation.token, new_response(other_questionnaire), answers, before_deadline=True) is False
+    assert claim_and_store("no-such-token", new_response(questionnaire), answers, before_deadline=True) is False
+    assert claim_and_store(invitation.token, new_response(other_questionnaire), answers, before_deadline=True) is False
     invitation.batch.deadline = timezone.now() - datetime.timedelta(minutes=1)
     invitation.batch.save()
-    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
+    assert claim_and_store(invitation.token, new_response(questionnaire), answers, before_deadline=True) is False
     assert not Response.objects.exists()
     # A specialist typing in a paper form may do so after the deadline.
-    assert store(invitation.token, new_response(questionnaire), answers, before_deadline=False) is True
+    assert claim_and_store(invitation.token, new_response(questionnaire), answers, before_deadline=False) is True
 
 
-@pytest.mark.parametrize("store", STORES)
-def test_both_ways_of_storing_keep_an_anonymous_response_apart_from_the_customer(store, invitation):
+def test_storing_keeps_an_anonymous_response_apart_from_the_customer(invitation):
     questionnaire = invitation.batch.questionnaire
     Questionnaire.objects.filter(pk=questionnaire.pk).update(is_anonymous=True)
     response = new_response(questionnaire)
-    assert store(invitation.token, response, parsed(questionnaire, good_answers(questionnaire)), before_deadline=True)
+    answers = parsed(questionnaire, good_answers(questionnaire))
+    assert claim_and_store(invitation.token, response, answers, before_deadline=True)
     stored = Response.objects.get()
     assert (stored.invitation_id, stored.customer_id, response.invitation_id, response.customer_id) == (None,) * 4
