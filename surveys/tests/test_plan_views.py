@@ -1,9 +1,11 @@
 import datetime
+from io import BytesIO
 
 import pytest
 from django.urls import get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from cxcenter.models import Role
 from surveys.models import PlanMilestone, SurveyPlan
@@ -172,15 +174,22 @@ def test_plan_pdf_has_the_plan_and_renders_chinese(as_user, supervisor):
     text = pdf_text(response.content)
     assert "售后服务满意度调研" in text
     assert "调研" in text
+    # The Chinese is drawn with a CJK font embedded in the file, not with boxes of a font that lacks it.
+    assert any("WenQuanYi" in name or "CJK" in name for name in pdf_fonts(response.content))
 
 
 def pdf_text(content: bytes) -> str:
     """The text of every page, as a reader of the PDF gets it."""
-    from io import BytesIO
-
-    from pypdf import PdfReader
-
     return "\n".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+def pdf_fonts(content: bytes) -> set[str]:
+    """The names of the fonts embedded in the pages."""
+    return {
+        str(font.get_object()["/BaseFont"])
+        for page in PdfReader(BytesIO(content)).pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
 
 
 def test_milestone_done_page(as_user, supervisor, director):
