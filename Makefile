@@ -40,8 +40,8 @@ serve: install compilemessages
 	$(PY) manage.py collectstatic --noinput
 	$(VENV)/bin/honcho start
 
-bench: install-dev compilemessages
-	$(PY) -m bench
+bench: packages-test install-dev compilemessages
+	$(WITH_SERVICES) --redis -- $(PY) -m bench
 
 # Development settings for `manage.py` run by hand; the real environment still wins.
 .env:

@@ -82,20 +82,12 @@ def ensure_database(config: dict) -> None:
     """Check that the server answers and create the database when it does not exist yet."""
     name = config["NAME"]
     where = f"{config.get('HOST') or config.get('OPTIONS', {}).get('host') or 'localhost'}:{config.get('PORT') or 5432}"
-    parameters = {
-        "user": config.get("USER") or None,
-        "password": config.get("PASSWORD") or None,
-        "host": config.get("HOST") or None,
-        "port": config.get("PORT") or None,
-        **config.get("OPTIONS", {}),
-    }
     try:
-        server = psycopg2.connect(dbname="postgres", connect_timeout=5, **parameters)
+        server = connect_to_server(config)
     except psycopg2.Error as error:
         reason = str(error).strip().splitlines()[0]
         raise ServiceError(f"cannot reach the PostgreSQL server of DATABASE_URL ({where}): {reason}") from None
     try:
-        server.autocommit = True
         with server.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
@@ -105,6 +97,20 @@ def ensure_database(config: dict) -> None:
         raise ServiceError(f"cannot create the database {name} on {where}: {str(error).strip()}") from None
     finally:
         server.close()
+
+
+def connect_to_server(config: dict):
+    """An autocommit connection to the maintenance database of the server of `config` (Django's database settings)."""
+    parameters = {
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        **config.get("OPTIONS", {}),
+    }
+    server = psycopg2.connect(dbname="postgres", connect_timeout=5, **parameters)
+    server.autocommit = True
+    return server
 
 
 def start_embedded_postgres(pgdata: Path) -> str:

@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
-import psycopg2
 import pytest
+
+from scripts.with_services import connect_to_server
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "with_services.py"
 # What a command run under the script sees of its database: one query through DATABASE_URL.
@@ -140,10 +141,7 @@ def test_a_real_server_is_used_when_named_and_its_database_made(tmp_path):
 
 
 def drop_database(name):
-    config = environ.Env.db_url_config(os.environ["DATABASE_URL"])
-    parameters = {"user": config["USER"], "host": config["HOST"] or None, "port": config["PORT"] or None}
-    server = psycopg2.connect(dbname="postgres", **{**parameters, **config.get("OPTIONS", {})})
-    server.autocommit = True
+    server = connect_to_server(environ.Env.db_url_config(os.environ["DATABASE_URL"]))
     with server.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
     server.close()
