@@ -183,7 +183,8 @@ def run(command: list[str], environment: dict) -> int:
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, pass_on)
-    return child.wait()
+    status = child.wait()
+    return 128 - status if status < 0 else status  # ended by a signal: the shell's convention
 
 
 if __name__ == "__main__":
