@@ -331,8 +331,8 @@ def survey_link(token: str) -> SurveyLink | None:
     """The link behind a token, or None.
 
     Every submission starts here, so it is one indexed lookup of seven columns in plain SQL, prepared once per
-    connection (portable to the SQLite of `make run`): loading the invitation, batch and questionnaire through
-    the ORM took longer than storing the answers.
+    connection: loading the invitation, batch and questionnaire through the ORM took longer than storing the
+    answers.
     """
     with connection.cursor() as cursor:
         SURVEY_LINK.execute(cursor, {"token": token})
