@@ -9,7 +9,7 @@ from cxcenter.celery import app as celery_app
 from cxcenter.models import Role
 from cxcenter.tests.factories import UserFactory
 
-pytest_plugins = ["cxcenter.tests.browser"]
+pytest_plugins = ["cxcenter.tests.browser", "cxcenter.tests.background"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .models import Role
 from .roles import CUSTOMER_READERS, has_role
 
 # (label, url name, roles allowed; empty means every member of staff). Apps add theirs with register().
@@ -11,6 +12,7 @@ NAVIGATION = [
 CORE_ENTRIES_AFTER_APPS = [
     (_("Customers"), "customer-list", CUSTOMER_READERS),
     (_("Departments"), "department-list", ()),
+    (_("Notifications"), "notification-list", (Role.DIRECTOR,)),
 ]
 # App sections by menu: {menu label: [(label, url name, roles), …]}, in the order apps registered them.
 _app_menus: dict = {}

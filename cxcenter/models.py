@@ -6,6 +6,7 @@ from django.core.files.storage import storages
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -174,6 +175,8 @@ class TimelineEntry(models.Model):
         IMPORTED = "imported", _("imported")
         MILESTONE_DONE = "milestone_done", _("node done")
         REMINDED = "reminded", _("reminder sent")
+        NOTIFICATION_FAILED = "notification_failed", _("notification failed")
+        NOTIFICATION_RESENT = "notification_resent", _("notification sent again")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -235,3 +238,69 @@ class ExportFile(models.Model):
 
     def __str__(self):
         return self.title or self.filename
+
+
+class OutboxMessage(models.Model):
+    """One piece of background work (待发消息), written in the transaction of the change that causes it.
+
+    An e-mail to one recipient (`template` is its trio, rendered in `language` when it is sent) or a job (`job`
+    names a function an app registered with cxcenter.outbox). `payload` holds the e-mail's context or the job's
+    arguments, with rows referred to by id. A worker claims the row (pending → sending) by a conditional update,
+    so it is done once however often it is handed over; the sweep hands over what is still pending.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    template = models.CharField(_("e-mail"), max_length=100, blank=True)
+    job = models.CharField(_("job"), max_length=100, blank=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    email = models.EmailField(_("address"), blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    # The object whose timeline shows a failure: a plan, a case, an improvement plan.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("content_type", "object_id")
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            # The sweep's question: what is still to do, and since when.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["pending", "sending"]),
+                name="outbox_to_do",
+            ),
+            models.Index(fields=["content_type", "object_id"], name="outbox_subject"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(~models.Q(template="") & ~models.Q(email="") & models.Q(job=""))
+                | (models.Q(template="") & ~models.Q(job="")),
+                name="outbox_email_or_job",
+            )
+        ]
+
+    def __str__(self):
+        return self.title or self.template or self.job

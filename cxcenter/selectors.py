@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from .filters import CustomerFilter
-from .models import Customer, Department, ExportFile, TimelineEntry
+from .models import Customer, Department, ExportFile, OutboxMessage, Role, TimelineEntry
 from .roles import CUSTOMER_READERS, ensure_role, has_role
 
 
@@ -84,3 +84,29 @@ def get_export_for(user, pk: int) -> ExportFile:
     if export.requested_by_id != user.pk or not has_role(user, *export.params.get("readers", ())):
         raise PermissionDenied
     return export
+
+
+# What the director's list of notifications shows: those that failed, and those still waiting after a failure.
+NOTIFICATION_VIEWS = {
+    "failed": Q(state=OutboxMessage.State.FAILED),
+    "waiting": Q(state__in=[OutboxMessage.State.PENDING, OutboxMessage.State.SENDING], attempts__gt=0),
+}
+
+
+def notification_page(user, view: str, page_number, per_page: int):
+    """One page of the notifications that failed (or, `view` "waiting", that wait for another try), newest first,
+    with the object each is about. Directors only (PermissionDenied)."""
+    ensure_role(user, Role.DIRECTOR)
+    messages = (
+        OutboxMessage.objects.filter(NOTIFICATION_VIEWS.get(view, NOTIFICATION_VIEWS["failed"]))
+        .select_related("recipient")
+        .prefetch_related("subject")
+    )
+    return Paginator(messages, per_page).get_page(page_number)
+
+
+def notification_counts() -> dict[str, int]:
+    """How many notifications failed and how many wait for another try, in one query."""
+    return OutboxMessage.objects.aggregate(
+        **{view: Count("pk", filter=condition) for view, condition in NOTIFICATION_VIEWS.items()}
+    )

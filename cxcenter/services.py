@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-from kombu.exceptions import KombuError
 
 from . import tasks, workflow
 from .models import Customer, Department, ExportFile, Role, TimelineEntry, User
+from .queue import enqueue
 from .roles import CUSTOMER_EDITORS, DEPARTMENT_EDITORS, ensure_role, has_role
 
 
@@ -115,16 +115,9 @@ def request_export(
     export = ExportFile.objects.create(
         kind=kind, params={**params, "readers": list(readers)}, filename=filename, title=title[:200], requested_by=actor
     )
-    transaction.on_commit(lambda: queue_export(export.pk))
+    # The export row is the job's record: while the broker is down it stays pending for the sweep.
+    transaction.on_commit(lambda: enqueue(tasks.build_export_task, export.pk))
     return export
-
-
-def queue_export(export_id: int) -> None:
-    """Put an export's build on the broker; while the broker is down the export stays pending for the sweep."""
-    try:
-        tasks.build_export_task.delay(export_id)
-    except (KombuError, OSError) as error:
-        logger.warning("Broker unreachable, export %s left for the sweep: %s", export_id, error)
 
 
 def build_export(*, export_id: int) -> ExportFile:
@@ -191,7 +184,8 @@ def sweep_exports() -> int:
         status=ExportFile.Status.FAILED, finished_at=now, expires_at=export_expiry(now), error="interrupted"
     )
     for export_id in pending.filter(created_at__lt=now - EXPORT_REQUEUE_AFTER).values_list("pk", flat=True):
-        queue_export(export_id)
+        if not enqueue(tasks.build_export_task, export_id):
+            break
     expired = list(ExportFile.objects.filter(expires_at__lte=now))
     for export in expired:
         if export.file_path:

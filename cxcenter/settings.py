@@ -162,6 +162,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout"
 CELERY_TIMEZONE = TIME_ZONE
 # Invitations: a sweep re-queues what a lost message or an unreachable broker left behind; reminders go hourly.
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: e-mails and jobs an unreachable broker, a lost worker or a refusing mail server left behind.
+    "sweep-outbox": {"task": "cxcenter.tasks.sweep_outbox_task", "schedule": 60},
     "requeue-stale-invitations": {
         "task": "surveys.tasks.requeue_stale_invitations_task",
         "schedule": crontab(minute="*/5"),

@@ -1,16 +1,16 @@
 from celery import shared_task
 
-from . import notifications, services
+from . import outbox, services
 
 
 @shared_task
-def notify_submitted_task(model_label: str, pk: int) -> int:
-    return notifications.notify_submitted(model_label=model_label, pk=pk)
+def deliver_outbox_task(ids: list[int]) -> int:
+    return outbox.deliver(ids=ids)
 
 
 @shared_task
-def notify_decided_task(model_label: str, pk: int) -> int:
-    return notifications.notify_decided(model_label=model_label, pk=pk)
+def sweep_outbox_task() -> int:
+    return outbox.sweep()
 
 
 @shared_task

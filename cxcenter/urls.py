@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/setlang/", views.switch_language, name="set_language"),
     path("exports/<int:pk>/", views.export_detail, name="export-detail"),
     path("exports/<int:pk>/download/", views.export_download, name="export-download"),
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/<int:pk>/resend/", views.notification_resend, name="notification-resend"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("surveys/", include("surveys.urls")),

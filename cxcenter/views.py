@@ -12,12 +12,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from . import exports, selectors, services
+from . import exports, outbox, selectors, services
 from .approvals import pending_approvals_for
 from .customer_import import CustomerImportError, read_customer_file
 from .dashboard import dashboard_for
 from .forms import CustomerForm, CustomerImportForm, DepartmentForm, LoginForm
-from .models import Department
+from .models import Department, OutboxMessage, Role
 from .roles import (
     ALL_STAFF,
     CUSTOMER_EDITORS,
@@ -192,6 +192,24 @@ def export_download(request, pk):
         messages.error(request, _("This export is not available; ask for a new one from the list it came from."))
         return redirect("export-detail", export.pk)
     return FileResponse(path.open("rb"), as_attachment=True, filename=export.filename)
+
+
+@role_required(Role.DIRECTOR)
+def notification_list(request):
+    """The director's list of e-mails and jobs that failed or wait for another try, with a way to resend."""
+    view = "waiting" if request.GET.get("view") == "waiting" else "failed"
+    page = selectors.notification_page(request.user, view, request.GET.get("page"), settings.CX_PAGE_SIZE)
+    context = {"page": page, "messages_shown": list(page.object_list), "view": view, "query": f"view={view}"}
+    return render(request, "cxcenter/outboxmessage_list.html", {**context, "counts": selectors.notification_counts()})
+
+
+@role_required(Role.DIRECTOR)
+@require_POST
+def notification_resend(request, pk):
+    message = get_object_or_404(OutboxMessage, pk=pk)
+    outbox.resend(message_id=message.pk, actor=request.user)
+    messages.success(request, _("“%(title)s” will be sent again shortly.") % {"title": message})
+    return redirect("notification-list")
 
 
 @login_not_required

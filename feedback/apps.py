@@ -7,9 +7,15 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and complaints")
 
     def ready(self):
-        from cxcenter import context_processors
+        from cxcenter import context_processors, outbox
+        from surveys import hooks
 
         from .permissions import CASE_READERS, IMPROVEMENT_READERS
+        from .services import cases
+
+        # The closed loop (DOMAIN §5): a poor survey answer opens a follow-up case.
+        hooks.response_stored.register(hooks.ResponseHook(wants=cases.wants_follow_up, follow=cases.queue_follow_up))
+        outbox.register_job(cases.FOLLOW_UP_JOB, cases.open_follow_up_case)
 
         menu = _("Feedback")
         context_processors.register(menu, _("Feedback cases"), "feedback:case-list", CASE_READERS)

@@ -160,7 +160,7 @@ def test_a_second_run_on_a_taken_port_is_refused_before_anything_starts(tmp_path
 def test_a_private_redis_lives_as_long_as_the_command(pgdata):
     ping = "import os, redis; print(os.environ['REDIS_URL'], redis.Redis.from_url(os.environ['REDIS_URL']).ping())"
     code, out, _ = finish(with_services("--redis", "--", sys.executable, "-c", ping, pgdata=pgdata))
-    url, answer = out.split()
+    url, answer = out.splitlines()[-1].split()
     assert code == 0 and answer == "True"
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     with socket.socket() as probe:

@@ -14,26 +14,18 @@ Suggestions, praise and enquiries need no confirmation: the owner closes them wi
 """
 
 import datetime
-import logging
-import smtplib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
-from cxcenter.mail import send_to_users
+from cxcenter import outbox, workflow
 from cxcenter.models import Customer, Department, Role, TimelineEntry, User
-from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role, has_role
 from feedback.models import Case, Referral, new_confirmation_token
 from feedback.permissions import CASE_RECORDERS, CASE_SUPERVISORS, OWN_CASES_ONLY
-
-logger = logging.getLogger(__name__)
 
 Status = Case.Status
 # A score at or below this is "not satisfied" and reopens the case.
@@ -42,7 +34,7 @@ BREACH_EMAIL = "feedback/emails/case_breach"
 REOPENED_EMAIL = "feedback/emails/case_reopened"
 FOLLOW_UP_EMAIL = "feedback/emails/case_follow_up"
 CONFIRMATION_EMAIL = "feedback/emails/confirmation_request"
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
+FOLLOW_UP_JOB = "feedback.open_follow_up_case"
 
 
 class CaseError(Exception):
@@ -412,10 +404,27 @@ def send_resolution(*, case_id: int, actor: User) -> Case:
     case.resolved_at = timezone.now()
     case.save(update_fields=["resolved_at", "updated_at"])
     if customer_email(case):
-        from feedback import tasks
-
-        transaction.on_commit(lambda: enqueue(tasks.send_confirmation_request_task, case.pk))
+        ask_by_email(case)
     return case
+
+
+def ask_by_email(case: Case) -> None:
+    """Write the e-mail that gives the customer the resolution and the link to confirm it, in the case's language."""
+    address = customer_email(case)
+    context = {
+        "case": case,
+        "name": case.contact_name or (case.customer.name if case.customer_id else ""),
+        "link": settings.SITE_URL + confirmation_path(case),
+    }
+    outbox.email_address(CONFIRMATION_EMAIL, address, language=case.language, about=case, context=context)
+    case.confirmation_sent_at = timezone.now()
+    case.save(update_fields=["confirmation_sent_at"])
+    workflow.record(
+        case,
+        actor=None,
+        action=TimelineEntry.Action.UPDATED,
+        comment=_("Asked the customer by e-mail whether they are satisfied (%(address)s).") % {"address": address},
+    )
 
 
 @transaction.atomic
@@ -433,47 +442,6 @@ def close_without_confirmation(*, case_id: int, actor: User) -> Case:
     case.resolved_at = timezone.now()
     case.save(update_fields=["resolved_at", "updated_at"])
     return workflow.transition(case, to=Status.CLOSED, actor=actor, comment=_("No confirmation needed."))
-
-
-def send_confirmation_request(*, case_id: int) -> bool:
-    """E-mail the customer the resolution and the link to confirm it, once per resolution sent.
-
-    The stamp confirmation_sent_at is claimed with a conditional update, so a task delivered twice sends one
-    e-mail; a mail server error releases it and is raised for the worker's retry. False when nothing was due.
-    """
-    claimed = Case.objects.filter(pk=case_id, status=Status.AWAITING_CUSTOMER, confirmation_sent_at=None).update(
-        confirmation_sent_at=timezone.now()
-    )
-    if not claimed:
-        return False
-    case = Case.objects.select_related("customer").get(pk=case_id)
-    address = customer_email(case)
-    if not address:
-        Case.objects.filter(pk=case_id).update(confirmation_sent_at=None)
-        return False
-    context = {
-        "case": case,
-        "name": case.contact_name or (case.customer.name if case.customer_id else ""),
-        "link": settings.SITE_URL + confirmation_path(case),
-    }
-    with translation.override(case.language):
-        subject = " ".join(render_to_string(f"{CONFIRMATION_EMAIL}_subject.txt", context).split())
-        body = render_to_string(f"{CONFIRMATION_EMAIL}_body.txt", context)
-        html = render_to_string(f"{CONFIRMATION_EMAIL}_body.html", context)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except MAIL_ERRORS:
-        Case.objects.filter(pk=case_id).update(confirmation_sent_at=None)
-        raise
-    workflow.record(
-        case,
-        actor=None,
-        action=TimelineEntry.Action.UPDATED,
-        comment=_("Asked the customer by e-mail whether they are satisfied (%(address)s).") % {"address": address},
-    )
-    return True
 
 
 def confirmation_path(case: Case) -> str:
@@ -526,8 +494,8 @@ def conclude(case: Case, *, satisfaction: int, comment: str, actor: User | None)
     if satisfaction > NOT_SATISFIED_UP_TO:
         return workflow.transition(case, to=Status.CLOSED, actor=actor, comment=answer)
     reopen(case, actor=actor, comment=_("Not satisfied. %(answer)s") % {"answer": answer})
-    case_id = case.pk
-    transaction.on_commit(lambda: notify_reopened(case_id=case_id))
+    # The owner hears of it by e-mail, sent by a worker: the customer's answer never waits on the mail server.
+    outbox.email_users(REOPENED_EMAIL, [case.owner], about=case, context={"case": case, "url": case.get_absolute_url()})
     return case
 
 
@@ -566,12 +534,6 @@ def reopen_case(*, case_id: int, actor: User, comment: str) -> Case:
     return case
 
 
-def notify_reopened(*, case_id: int) -> int:
-    """Tell the owner that the customer was not satisfied and the case is open again."""
-    case = Case.objects.select_related("owner").get(pk=case_id)
-    return send_to_users(REOPENED_EMAIL, [case.owner], {"case": case, "url": case.get_absolute_url()})
-
-
 # --- deadlines ------------------------------------------------------------------------------------------------
 
 
@@ -592,36 +554,33 @@ def resolution_breaches(now: datetime.datetime):
 def flag_sla_breaches() -> int:
     """E-mail the owner and the supervisors once per breached deadline (beat, every ten minutes).
 
-    Each breach is claimed with a conditional update on its stamp before its e-mail goes, so two sweeps running
-    at once send one e-mail; a mail server error releases the claim for the next sweep. Returns e-mails sent.
+    Each breach is claimed with a conditional update on its stamp, in the transaction that writes its e-mails to
+    the outbox, so two sweeps running at once write one set. Returns the number of e-mails written.
     """
     now = timezone.now()
     supervisors = list(User.objects.filter(groups__name=Role.SUPERVISOR, is_active=True).distinct())
-    sent = 0
+    written = 0
     for stamp, candidates, deadline in (
         ("response_breach_notified_at", response_breaches(now), "response"),
         ("resolution_breach_notified_at", resolution_breaches(now), "resolution"),
     ):
         for case in candidates.select_related("owner", "customer").order_by("pk"):
-            if not Case.objects.filter(pk=case.pk, **{stamp: None}).update(**{stamp: now}):
-                continue
-            people = {user.pk: user for user in (case.owner, *supervisors) if user.is_active}
-            context = {"case": case, "deadline": deadline, "url": case.get_absolute_url()}
-            try:
-                sent += send_to_users(BREACH_EMAIL, people.values(), context)
-            except MAIL_ERRORS as error:
-                logger.warning("Breach e-mail for case %s not sent, left for the next sweep: %s", case.pk, error)
-                Case.objects.filter(pk=case.pk).update(**{stamp: None})
-                continue
-            workflow.record(
-                case,
-                actor=None,
-                action=TimelineEntry.Action.REMINDED,
-                comment=_("The response deadline passed; the owner and the supervisors were told.")
-                if deadline == "response"
-                else _("The resolution deadline passed; the owner and the supervisors were told."),
-            )
-    return sent
+            with transaction.atomic():
+                if not Case.objects.filter(pk=case.pk, **{stamp: None}).update(**{stamp: now}):
+                    continue
+                context = {"case": case, "deadline": deadline, "url": case.get_absolute_url()}
+                written += len(
+                    outbox.email_users(BREACH_EMAIL, [case.owner, *supervisors], about=case, context=context)
+                )
+                workflow.record(
+                    case,
+                    actor=None,
+                    action=TimelineEntry.Action.REMINDED,
+                    comment=_("The response deadline passed; the owner and the supervisors were told.")
+                    if deadline == "response"
+                    else _("The resolution deadline passed; the owner and the supervisors were told."),
+                )
+    return written
 
 
 # --- closed loop with surveys ---------------------------------------------------------------------------------
@@ -643,18 +602,16 @@ def needs_follow_up(satisfaction_index, answers) -> bool:
     )
 
 
-def queue_follow_up_if_needed(*, response, answers) -> bool:
-    """After a traceable response is stored: enqueue open_follow_up_case when its answers are poor.
+def wants_follow_up(*, response, answers) -> bool:
+    """Poor answers call for a follow-up case (decided in memory before the response is stored, no query)."""
+    return needs_follow_up(response.satisfaction_index, answers)
 
-    Adds no query; the task runs once the response is committed.
-    """
-    if response.customer_id is None or not needs_follow_up(response.satisfaction_index, answers):
-        return False
-    from feedback import tasks
 
-    response_id = response.pk
-    transaction.on_commit(lambda: enqueue(tasks.open_follow_up_case_task, response_id))
-    return True
+def queue_follow_up(*, response, answers) -> None:
+    """Write the job that opens the follow-up case, in the transaction that stores the response; an anonymous
+    response (no customer once stored) has nobody to follow up."""
+    if response.customer_id is not None:
+        outbox.run_later(FOLLOW_UP_JOB, response_id=response.pk)
 
 
 def open_follow_up_case(*, response_id: int) -> Case | None:
@@ -694,9 +651,9 @@ def open_follow_up_case(*, response_id: int) -> Case | None:
                 case, actor=None, action=TimelineEntry.Action.CREATED, comment=_("Opened by a poor survey answer.")
             )
     except IntegrityError:
-        # Two deliveries of the task at once: the one-to-one on survey_response let one case through.
+        # Two deliveries of the job at once: the one-to-one on survey_response let one case through.
         return Case.objects.get(survey_response_id=response_id)
-    send_to_users(FOLLOW_UP_EMAIL, [owner], {"case": case, "url": case.get_absolute_url()})
+    outbox.email_users(FOLLOW_UP_EMAIL, [owner], about=case, context={"case": case, "url": case.get_absolute_url()})
     return case
 
 

@@ -9,10 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
-from cxcenter.mail import send_to_users
+from cxcenter import outbox, workflow
 from cxcenter.models import TimelineEntry, User
-from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role
 from feedback.models import ActionProgress, ImprovementAction, ImprovementPlan, ImprovementReview
 from feedback.permissions import IMPROVEMENT_DETAILERS, IMPROVEMENT_DRAFTERS
@@ -189,20 +187,12 @@ ACTION_ASSIGNED_EMAIL = "feedback/emails/action_assigned"
 
 
 def tell_owner_if_someone_else(action: ImprovementAction, actor: User) -> None:
-    """Owners are often outside the department: an action given to them is e-mailed once it is saved."""
+    """Owners are often outside the department: an action given to them is e-mailed (after the commit)."""
     if action.owner_id == actor.pk:
         return
-    from feedback import tasks
-
-    action_id = action.pk
-    transaction.on_commit(lambda: enqueue(tasks.notify_action_owner_task, action_id))
-
-
-def notify_action_owner(*, action_id: int) -> int:
-    """E-mail an action's owner what to do, by when, and where to record progress."""
-    action = ImprovementAction.objects.select_related("owner", "plan").get(pk=action_id)
-    context = {"action": action, "plan": action.plan, "url": action.plan.get_absolute_url()}
-    return send_to_users(ACTION_ASSIGNED_EMAIL, [action.owner], context)
+    plan = action.plan
+    context = {"action": action, "plan": plan, "url": plan.get_absolute_url()}
+    outbox.email_users(ACTION_ASSIGNED_EMAIL, [action.owner], about=plan, context=context)
 
 
 @transaction.atomic

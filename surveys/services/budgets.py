@@ -6,17 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
+from cxcenter import notifications, workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import has_role
-from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import BudgetLine, PlanMilestone, SurveyBudget
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
 from surveys.services.costs import refresh_cost_per_respondent
 from surveys.services.plans import mark_node_done
 from surveys.templatetags.surveys_format import yuan
 
-BUDGET_LABEL = "surveys.surveybudget"
 # Actual amounts come from the people who run the survey and pay its bills.
 ACTUAL_RECORDERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
 
@@ -150,7 +148,7 @@ def submit_budget(*, budget_id: int, actor: User) -> SurveyBudget:
     if not budget.lines.exists():
         raise BudgetError(_("Add at least one budget line before submitting the budget."))
     workflow.transition(budget, to=SurveyBudget.Status.SUBMITTED, actor=actor)
-    transaction.on_commit(lambda: notify_submitted_task.delay(BUDGET_LABEL, budget.pk))
+    notifications.notify_submitted(budget)
     return budget
 
 
@@ -165,7 +163,7 @@ def approve_budget(*, budget_id: int, actor: User, comment: str = "") -> SurveyB
     ensure_can_decide_budget(actor, budget)
     workflow.transition(budget, to=SurveyBudget.Status.APPROVED, actor=actor, comment=comment)
     _mark_budget_node_done(plan_id=budget.plan_id, actor=actor, comment=comment)
-    transaction.on_commit(lambda: notify_decided_task.delay(BUDGET_LABEL, budget.pk))
+    notifications.notify_decided(budget)
     return budget
 
 
@@ -181,7 +179,7 @@ def return_budget(*, budget_id: int, actor: User, comment: str) -> SurveyBudget:
     if not comment.strip():
         raise BudgetError(_("Say what to change: returning a budget needs a comment."))
     workflow.transition(budget, to=SurveyBudget.Status.RETURNED, actor=actor, comment=comment, comment_required=True)
-    transaction.on_commit(lambda: notify_decided_task.delay(BUDGET_LABEL, budget.pk))
+    notifications.notify_decided(budget)
     return budget
 
 

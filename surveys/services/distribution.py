@@ -8,20 +8,19 @@ rows stay queued until the sweep puts them on the queue again.
 
 import datetime
 import logging
-import smtplib
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from psycopg2.extras import execute_values
 
 from cxcenter import workflow
+from cxcenter.mail import MAIL_ERRORS, close_quietly, describe_error, is_temporary, render_email
 from cxcenter.models import Customer, TimelineEntry, User
 from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role
@@ -42,8 +41,6 @@ STUCK_SENDING_AFTER = datetime.timedelta(minutes=15)
 REMINDER_INTERVAL = datetime.timedelta(hours=24)
 INVITATION_EMAIL = "surveys/emails/invitation"
 REMINDER_EMAIL = "surveys/emails/invitation_reminder"
-# What can go wrong while talking to the mail server or building one message.
-DELIVERY_ERRORS = (smtplib.SMTPException, OSError, ValueError)
 
 
 class BatchError(Exception):
@@ -274,8 +271,8 @@ def send_invitations(*, invitation_ids: list[int], last_attempt: bool = False) -
     connection = get_connection()
     try:
         connection.open()
-    except DELIVERY_ERRORS as error:
-        postpone(invitations, describe(error), last_attempt=last_attempt)
+    except MAIL_ERRORS as error:
+        postpone(invitations, describe_error(error), last_attempt=last_attempt)
         return 0
     sent = 0
     try:
@@ -286,13 +283,14 @@ def send_invitations(*, invitation_ids: list[int], last_attempt: bool = False) -
                 mark_failed(invitation.pk, _("The deadline passed before the e-mail could be sent."))
                 continue
             try:
-                accepted = connection.send_messages([render_email(INVITATION_EMAIL, invitation)])
-            except DELIVERY_ERRORS as error:
+                accepted = connection.send_messages([invitation_email(INVITATION_EMAIL, invitation)])
+            except MAIL_ERRORS as error:
+                reason = describe_error(error)
                 if is_temporary(error):
-                    release(invitation, describe(error), give_up=last_attempt or invitation.attempts >= MAX_ATTEMPTS)
-                    postpone(invitations[index + 1 :], describe(error), last_attempt=last_attempt, tried=invitation)
+                    release(invitation, reason, give_up=last_attempt or invitation.attempts >= MAX_ATTEMPTS)
+                    postpone(invitations[index + 1 :], reason, last_attempt=last_attempt, tried=invitation)
                     return sent
-                mark_failed(invitation.pk, describe(error))
+                mark_failed(invitation.pk, reason)
             else:
                 if accepted:
                     mark_sent(invitation.pk)
@@ -350,59 +348,17 @@ def postpone(rest: list[Invitation], error: str, *, last_attempt: bool, tried: I
         raise TemporaryDeliveryError(error, pending)
 
 
-def is_temporary(error: Exception) -> bool:
-    """Worth another try later: no connection, a dropped one, a timeout, or a 4xx answer."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(400 <= code < 500 for code, _message in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    if isinstance(error, smtplib.SMTPServerDisconnected):
-        return True
-    if isinstance(error, smtplib.SMTPException):
-        return False
-    return isinstance(error, OSError)
-
-
-def describe(error: Exception) -> str:
-    """The mail server's own answer where there is one ("550 5.1.1 mailbox unavailable"), else the error."""
-    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
-        code, message = next(iter(error.recipients.values()))
-        return f"{code} {as_text(message)}"[:500]
-    if isinstance(error, smtplib.SMTPResponseException):
-        return f"{error.smtp_code} {as_text(error.smtp_error)}"[:500]
-    return f"{type(error).__name__}: {error}"[:500]
-
-
-def as_text(value) -> str:
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-
-def close_quietly(connection) -> None:
-    """Close an SMTP connection that may already be broken; its state no longer matters."""
-    try:
-        connection.close()
-    except DELIVERY_ERRORS:
-        logger.info("Mail connection was already broken when closed.")
-
-
-def render_email(template: str, invitation: Invitation) -> EmailMultiAlternatives:
-    """The e-mail trio `<template>_subject.txt`, `_body.txt`, `_body.html` in the questionnaire's language."""
+def invitation_email(template: str, invitation: Invitation) -> EmailMultiAlternatives:
+    """The invitation's (or reminder's) e-mail, in the questionnaire's language."""
     batch = invitation.batch
-    questionnaire = batch.questionnaire
     context = {
         "invitation": invitation,
         "batch": batch,
-        "questionnaire": questionnaire,
+        "questionnaire": batch.questionnaire,
         "customer": invitation.customer,
         "link": settings.SITE_URL + invitation.get_absolute_url(),
     }
-    with translation.override(questionnaire.language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
-        html = render_to_string(f"{template}_body.html", context)
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return render_email(template, context, to=invitation.email, language=batch.questionnaire.language)
 
 
 # --- the sweep --------------------------------------------------------------------------------------------------
@@ -495,21 +451,21 @@ def send_reminders(*, invitation_ids: list[int], now: datetime.datetime) -> int:
     connection = get_connection()
     try:
         connection.open()
-    except DELIVERY_ERRORS as error:
-        raise TemporaryDeliveryError(describe(error), invitation_ids) from error
+    except MAIL_ERRORS as error:
+        raise TemporaryDeliveryError(describe_error(error), invitation_ids) from error
     sent = 0
     try:
         for invitation in invitations:
             if not reminder_due(invitation, now) or not claim_reminder(invitation, now):
                 continue
             try:
-                connection.send_messages([render_email(REMINDER_EMAIL, invitation)])
-            except DELIVERY_ERRORS as error:
+                connection.send_messages([invitation_email(REMINDER_EMAIL, invitation)])
+            except MAIL_ERRORS as error:
                 if is_temporary(error):
                     unclaim_reminder(invitation, now)
-                    raise TemporaryDeliveryError(describe(error), invitation_ids) from error
+                    raise TemporaryDeliveryError(describe_error(error), invitation_ids) from error
                 # The claim stands: a permanently refused address is not tried again and again.
-                logger.warning("Reminder for invitation %s refused: %s", invitation.pk, describe(error))
+                logger.warning("Reminder for invitation %s refused: %s", invitation.pk, describe_error(error))
                 continue
             workflow.record(invitation, actor=None, action=TimelineEntry.Action.REMINDED)
             sent += 1

@@ -7,15 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
+from cxcenter import notifications, workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
-from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
 from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, ensure_plan_not_archived
 from surveys.services.costs import refresh_cost_per_respondent
-
-PLAN_LABEL = "surveys.surveyplan"
 
 # Where each node's due date falls within the plan's period (0 = start, 1 = end); the report
 # and the archive follow the period, on the report due date.
@@ -113,7 +110,7 @@ def submit_plan(*, plan_id: int, actor: User) -> SurveyPlan:
     plan = workflow.lock(SurveyPlan, plan_id)
     ensure_can_edit_plan(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.SUBMITTED, actor=actor)
-    transaction.on_commit(lambda: notify_submitted_task.delay(PLAN_LABEL, plan.pk))
+    notifications.notify_submitted(plan)
     return plan
 
 
@@ -130,7 +127,7 @@ def approve_plan(*, plan_id: int, actor: User, comment: str = "") -> SurveyPlan:
     workflow.ensure_not_submitter(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.APPROVED, actor=actor, comment=comment)
     mark_node_done(plan_id=plan.pk, node=PlanMilestone.Node.PLAN, actor=actor, note=comment)
-    transaction.on_commit(lambda: notify_decided_task.delay(PLAN_LABEL, plan.pk))
+    notifications.notify_decided(plan)
     return plan
 
 
@@ -142,7 +139,7 @@ def return_plan(*, plan_id: int, actor: User, comment: str) -> SurveyPlan:
     ensure_plan_not_archived(plan)
     workflow.ensure_not_submitter(actor, plan)
     workflow.transition(plan, to=SurveyPlan.Status.RETURNED, actor=actor, comment=comment, comment_required=True)
-    transaction.on_commit(lambda: notify_decided_task.delay(PLAN_LABEL, plan.pk))
+    notifications.notify_decided(plan)
     return plan
 
 

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
+from cxcenter import notifications, workflow
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
-from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys import questionnaire_templates
 from surveys.models import Choice, Question, Questionnaire, Section, SurveyPlan
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
@@ -22,7 +21,6 @@ from surveys.questionnaire_json import QuestionnaireDocument, SectionDocument, d
 from surveys.selectors.index import active_leaf_factors
 from surveys.selectors.questionnaires import questionnaire_problems, with_contents
 
-QUESTIONNAIRE_LABEL = "surveys.questionnaire"
 UP = "up"
 DOWN = "down"
 CLOSED_PLAN_STATES = (SurveyPlan.Status.COMPLETED, SurveyPlan.Status.ARCHIVED)
@@ -481,7 +479,7 @@ def submit_questionnaire(*, questionnaire_id: int, actor: User) -> Questionnaire
         if problems:
             raise QuestionnaireError(_("It cannot go to review yet: %(problems)s") % {"problems": " ".join(problems)})
     workflow.transition(questionnaire, to=Questionnaire.Status.IN_REVIEW, actor=actor)
-    transaction.on_commit(lambda: notify_submitted_task.delay(QUESTIONNAIRE_LABEL, questionnaire.pk))
+    notifications.notify_submitted(questionnaire)
     return questionnaire
 
 
@@ -511,5 +509,5 @@ def decide(questionnaire_id: int, actor: User, *, to: str, comment: str, comment
     ensure_plan_not_archived(questionnaire.plan)
     workflow.ensure_not_submitter(actor, questionnaire)
     workflow.transition(questionnaire, to=to, actor=actor, comment=comment, comment_required=comment_required)
-    transaction.on_commit(lambda: notify_decided_task.delay(QUESTIONNAIRE_LABEL, questionnaire.pk))
+    notifications.notify_decided(questionnaire)
     return questionnaire

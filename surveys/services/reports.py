@@ -9,16 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
+from cxcenter import notifications, workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
-from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import PlanMilestone, SurveyPlan, SurveyReport
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
 from surveys.selectors.reports import REPORTABLE_PLAN_STATES, plan_problems
 from surveys.services.plans import mark_node_done
 
-REPORT_LABEL = "surveys.surveyreport"
 TEXT_FIELDS = ("findings", "conclusions", "recommendations")
 
 
@@ -139,7 +137,7 @@ def submit_report(*, report_id: int, actor: User) -> SurveyReport:
     if not report.findings.strip() or not report.conclusions.strip():
         raise ReportError(_("Write the findings and the conclusions before submitting the report."))
     workflow.transition(report, to=SurveyReport.Status.SUBMITTED, actor=actor)
-    transaction.on_commit(lambda: notify_submitted_task.delay(REPORT_LABEL, report.pk))
+    notifications.notify_submitted(report)
     return report
 
 
@@ -161,7 +159,7 @@ def approve_report(*, report_id: int, actor: User, comment: str = "") -> SurveyR
     ensure_can_decide_report(actor, report)
     workflow.transition(report, to=SurveyReport.Status.APPROVED, actor=actor, comment=comment)
     mark_report_node_done(report, actor=actor, comment=comment)
-    transaction.on_commit(lambda: notify_decided_task.delay(REPORT_LABEL, report.pk))
+    notifications.notify_decided(report)
     return report
 
 
@@ -177,7 +175,7 @@ def return_report(*, report_id: int, actor: User, comment: str) -> SurveyReport:
     if not comment.strip():
         raise ReportError(_("Say what to change: returning a report needs a comment."))
     workflow.transition(report, to=SurveyReport.Status.RETURNED, actor=actor, comment=comment, comment_required=True)
-    transaction.on_commit(lambda: notify_decided_task.delay(REPORT_LABEL, report.pk))
+    notifications.notify_decided(report)
     return report
 
 

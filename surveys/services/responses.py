@@ -2,6 +2,7 @@
 
 import json
 import time
+from contextlib import nullcontext
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from cxcenter.models import User
 from cxcenter.prepared import PreparedStatement
 from cxcenter.roles import ensure_role
-from feedback.services.cases import queue_follow_up_if_needed
+from surveys import hooks
 from surveys.answer_sheets import answer_sheet
 from surveys.answers import ParsedAnswer
 from surveys.models import Answer, Invitation, OpenSurvey, Questionnaire, Response
@@ -62,10 +63,14 @@ def answer_invitation(
     )
     # A customer answers online until the deadline; a specialist may type in a paper form after it.
     before_deadline = source == Response.Source.WEB
-    if not claim_and_store(token, response, answers, before_deadline=before_deadline):
-        raise why_not_stored(token, questionnaire_id, before_deadline=before_deadline)
-    # Closed loop (DOMAIN §5): a poor answer opens a follow-up case, decided from the answers in memory.
-    queue_follow_up_if_needed(response=response, answers=answers)
+    # Closed loop (DOMAIN §5): what the apps above want done about these answers is decided before storing, so
+    # that the usual response stays one statement and one that sets work off is stored with it, atomically.
+    follow_ups = [hook.follow for hook in hooks.response_stored if hook.wants(response=response, answers=answers)]
+    with transaction.atomic() if follow_ups else nullcontext():
+        if not claim_and_store(token, response, answers, before_deadline=before_deadline):
+            raise why_not_stored(token, questionnaire_id, before_deadline=before_deadline)
+        for follow in follow_ups:
+            follow(response=response, answers=answers)
     return response
 
 

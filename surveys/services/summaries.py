@@ -4,14 +4,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from cxcenter import workflow
+from cxcenter import notifications, workflow
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
-from cxcenter.tasks import notify_decided_task, notify_submitted_task
 from surveys.models import Answer, Question, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
 
-SUMMARY_LABEL = "surveys.resultsummary"
 # Summaries are drafted by those who draft plans and questionnaires (DOMAIN §3).
 SUMMARY_AUTHORS = PLAN_AUTHORS
 
@@ -175,7 +173,7 @@ def submit_summary(*, summary_id: int, actor: User) -> ResultSummary:
     if not summary.summary.strip():
         raise SummaryError(_("Write the summary before submitting it to the director."))
     workflow.transition(summary, to=ResultSummary.Status.SUBMITTED, actor=actor)
-    transaction.on_commit(lambda: notify_submitted_task.delay(SUMMARY_LABEL, summary.pk))
+    notifications.notify_submitted(summary)
     return summary
 
 
@@ -189,7 +187,7 @@ def approve_summary(*, summary_id: int, actor: User, comment: str = "") -> Resul
     summary = workflow.lock(ResultSummary, summary_id)
     ensure_can_decide_summary(actor, summary)
     workflow.transition(summary, to=ResultSummary.Status.APPROVED, actor=actor, comment=comment)
-    transaction.on_commit(lambda: notify_decided_task.delay(SUMMARY_LABEL, summary.pk))
+    notifications.notify_decided(summary)
     return summary
 
 
@@ -205,5 +203,5 @@ def return_summary(*, summary_id: int, actor: User, comment: str) -> ResultSumma
     if not comment.strip():
         raise SummaryError(_("Say what to change: returning a summary needs a comment."))
     workflow.transition(summary, to=ResultSummary.Status.RETURNED, actor=actor, comment=comment, comment_required=True)
-    transaction.on_commit(lambda: notify_decided_task.delay(SUMMARY_LABEL, summary.pk))
+    notifications.notify_decided(summary)
     return summary

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from cxcenter.models import Customer
 from cxcenter.tests.browser import click_and_wait, works_in_english
 from cxcenter.tests.factories import CustomerFactory
+from cxcenter.tests.mail_server import running_mail_server
 from surveys.models import Invitation, InvitationBatch, Question, Questionnaire, Response, SurveyPlan
 from surveys.services import distribution
 from surveys.tests.factories import (
@@ -25,7 +26,6 @@ from surveys.tests.factories import (
     SectionFactory,
     SurveyPlanFactory,
 )
-from surveys.tests.mail_server import running_mail_server
 
 pytestmark = pytest.mark.browser
 

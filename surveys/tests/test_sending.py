@@ -1,42 +1,28 @@
 """Sending invitations through a real SMTP server: every customer gets their own link exactly once, whatever fails."""
 
 import datetime
-import os
 import threading
-import uuid
 
 import pytest
-import redis
 from celery.exceptions import Retry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.db import connections
 from django.utils import timezone
-from kombu import Connection
 
-from cxcenter.celery import app as celery_app
 from cxcenter.models import TimelineEntry
 from cxcenter.queue import enqueue
+from cxcenter.tests.background import LIVE_BROKER, UNREACHABLE_BROKER, drain_queue
 from cxcenter.tests.factories import CustomerFactory
 from surveys import tasks
 from surveys.models import Invitation, InvitationBatch, Questionnaire, SurveyPlan
 from surveys.services import distribution
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory, QuestionnaireFactory, SurveyPlanFactory
-from surveys.tests.mail_server import running_mail_server
 
 pytestmark = pytest.mark.django_db
 
 Delivery = Invitation.Delivery
-UNREACHABLE_BROKER = "redis://127.0.0.1:1/0"
-# The broker the tests deliver through: Redis where the suite runs with it, else kombu's in-process transport.
-LIVE_BROKER = os.environ.get("REDIS_URL") or "memory://"
-
-
-@pytest.fixture
-def smtp_server(settings):
-    with running_mail_server(settings) as server:
-        yield server
 
 
 @pytest.fixture
@@ -244,57 +230,6 @@ def test_an_expired_batch_sends_nothing(questionnaire, customers, smtp_server):
 
 
 # --- the broker ----------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def broker():
-    """Point the Celery app at a real broker URL for one test (no eager mode), then put everything back.
-
-    The test's messages carry a key prefix of their own, so parallel runs sharing a Redis never take each
-    other's messages.
-    """
-    conf = celery_app.conf
-    previous = conf.broker_url, conf.broker_transport_options
-    prefix = f"test-{uuid.uuid4().hex}:"
-
-    class Switch:
-        def point_at(self, url):
-            conf.task_always_eager = False
-            conf.broker_url = url
-            conf.broker_transport_options = {**previous[1], "global_keyprefix": prefix}
-            forget_pooled_connections()
-
-    yield Switch()
-    if LIVE_BROKER.startswith("redis://"):
-        client = redis.Redis.from_url(LIVE_BROKER)
-        for key in client.scan_iter(f"{prefix}*"):
-            client.delete(key)
-    conf.broker_url, conf.broker_transport_options = previous
-    forget_pooled_connections()
-
-
-def forget_pooled_connections():
-    """Celery keeps publishing connections (used by Task.retry) in pools built for the broker first seen."""
-    celery_app._after_fork()
-
-
-def drain_queue(url: str) -> int:
-    """Act as a worker: take each task message off the real broker and run it here, until the queue is empty."""
-    done = 0
-    with Connection(url, transport_options=celery_app.conf.broker_transport_options) as broker_connection:
-        queue = broker_connection.SimpleQueue("celery")
-        try:
-            while True:
-                try:
-                    message = queue.get(timeout=0.3)
-                except queue.Empty:
-                    return done
-                args, kwargs, _embed = message.decode()
-                celery_app.tasks[message.headers["task"]].apply(args=args, kwargs=kwargs)
-                message.ack()
-                done += 1
-        finally:
-            queue.close()
 
 
 def test_enqueue_says_false_when_the_broker_is_unreachable(broker, caplog):
