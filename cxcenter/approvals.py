@@ -4,6 +4,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from .registry import Registry
+
 
 @dataclass(frozen=True)
 class PendingApproval:
@@ -17,23 +19,13 @@ class PendingApproval:
 
 
 Provider = Callable[[object], Iterable[PendingApproval]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    """Add a provider; apps call this from AppConfig.ready(). Usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
-
-
-def unregister(provider: Provider) -> None:
-    """Remove a provider (tests register temporary ones)."""
-    if provider in _providers:
-        _providers.remove(provider)
+# Each app registers its providers in AppConfig.ready(); the core never imports the apps.
+providers: Registry[Provider] = Registry("approval providers")
+register = providers.register
+unregister = providers.unregister
 
 
 def pending_approvals_for(user) -> list[PendingApproval]:
     """Everything across apps that waits for this user's decision, oldest first."""
-    items = [item for provider in _providers for item in provider(user)]
+    items = [item for provider in providers for item in provider(user)]
     return sorted(items, key=lambda item: item.submitted_at)

@@ -1,7 +1,10 @@
+from typing import NamedTuple
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Role
+from .registry import Registry
 from .roles import CUSTOMER_READERS, has_role
 
 # (label, url name, roles allowed; empty means every member of staff). Apps add theirs with register().
@@ -14,16 +17,24 @@ CORE_ENTRIES_AFTER_APPS = [
     (_("Departments"), "department-list", ()),
     (_("Notifications"), "notification-list", (Role.DIRECTOR,)),
 ]
-# App sections by menu: {menu label: [(label, url name, roles), …]}, in the order apps registered them.
-_app_menus: dict = {}
+
+
+class MenuEntry(NamedTuple):
+    """A page of an app under its menu (a dropdown)."""
+
+    menu: str
+    label: str
+    url_name: str
+    roles: tuple
+
+
+# Apps add their pages from AppConfig.ready(), in the order the menus should show them.
+app_pages: Registry[MenuEntry] = Registry("menu entries")
 
 
 def register(menu, label, url_name: str, roles: tuple) -> None:
-    """Add a page of an app under its menu (a dropdown); apps call this from AppConfig.ready()."""
-    entries = _app_menus.setdefault(menu, [])
-    entry = (label, url_name, tuple(roles))
-    if entry not in entries:
-        entries.append(entry)
+    """Add a page of an app under its menu; apps call this from AppConfig.ready()."""
+    app_pages.register(MenuEntry(menu, label, url_name, tuple(roles)))
 
 
 def navigation(request):
@@ -41,7 +52,10 @@ def navigation(request):
         ]
 
     menu = links(NAVIGATION)
-    for label, entries in _app_menus.items():
+    menus: dict = {}
+    for entry in app_pages:
+        menus.setdefault(entry.menu, []).append(entry[1:])
+    for label, entries in menus.items():
         pages = links(entries)
         if pages:
             menu.append({"label": label, "pages": pages, "active": any(page["active"] for page in pages)})

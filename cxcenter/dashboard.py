@@ -1,19 +1,15 @@
-"""The dashboard: for each role, what is waiting for the user, gathered through the apps' own selectors."""
+"""The dashboard: for each role, what is waiting for the user. The apps add their cards through `app_cards`."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-
-from feedback.permissions import CASE_READERS
-from feedback.selectors.cases import sla_breaches_for
-from surveys.selectors.plans import open_milestones_for
 
 from . import selectors
 from .approvals import pending_approvals_for
 from .models import Role
+from .registry import Registry
 from .roles import CUSTOMER_FILE_KEEPERS, has_role
 
 
@@ -26,6 +22,10 @@ class Card:
     lines: list[dict] = field(default_factory=list)
 
 
+# Functions user → Card, or None for a user whose roles do not call for the card; apps register them in ready().
+app_cards: Registry[Callable[[object], Card | None]] = Registry("dashboard cards")
+
+
 def dashboard_for(user) -> list[Card]:
     """The cards this user's roles call for, each with an explanation when there is nothing yet."""
     approvals = pending_approvals_for(user)
@@ -36,54 +36,13 @@ def dashboard_for(user) -> list[Card]:
             lines=[{"label": item.title, "detail": item.kind, "url": item.url} for item in approvals[:5]],
         )
     ]
-    if has_role(user, Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR):
-        cards.append(milestones_card(user))
-    if has_role(user, *CASE_READERS):
-        cards.append(case_breaches_card(user))
+    cards += [card for card in (make_card(user) for make_card in app_cards) if card is not None]
     figures = selectors.customer_file_figures(user)
     if has_role(user, Role.ACCOUNT_MANAGER):
         cards.append(account_manager_card(figures))
     if has_role(user, *CUSTOMER_FILE_KEEPERS):
         cards.append(customer_file_card(figures))
     return cards
-
-
-def milestones_card(user) -> Card:
-    lines = [
-        {
-            "label": f"{milestone.plan} · {milestone.get_node_display()}",
-            "detail": _("overdue since %(date)s") % {"date": date_format(milestone.due_date, "SHORT_DATE_FORMAT")}
-            if milestone.is_overdue
-            else _("due %(date)s") % {"date": date_format(milestone.due_date, "SHORT_DATE_FORMAT")},
-            "url": milestone.plan.get_absolute_url(),
-        }
-        for milestone in open_milestones_for(user)
-    ]
-    return Card(
-        title=_("Your survey nodes"),
-        empty_text=_("Nodes of approved survey plans that you own will appear here, earliest due first."),
-        lines=lines,
-    )
-
-
-def case_breaches_card(user) -> Card:
-    lines = [
-        {
-            "label": f"{case.number} {case.subject}",
-            "detail": _("%(owner)s · response overdue") % {"owner": case.owner}
-            if case.acknowledged_at is None and case.response_due_at < timezone.now()
-            else _("%(owner)s · resolution overdue") % {"owner": case.owner},
-            "url": case.get_absolute_url(),
-        }
-        for case in sla_breaches_for(user)
-    ]
-    if lines:
-        lines.append({"label": _("All cases past a deadline"), "url": reverse("feedback:case-list") + "?overdue=true"})
-    return Card(
-        title=_("Feedback past its deadline"),
-        empty_text=_("Feedback cases past their response or resolution deadline will appear here."),
-        lines=lines,
-    )
 
 
 def account_manager_card(figures: dict) -> Card:

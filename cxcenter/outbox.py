@@ -105,9 +105,7 @@ def write(rows: list[OutboxMessage]) -> list[int]:
 
 def hand_over(ids: list[int]) -> bool:
     """Give rows to a worker; False when the broker is unreachable (the rows wait for the sweep)."""
-    from . import tasks
-
-    return enqueue(tasks.deliver_outbox_task, ids)
+    return enqueue("cxcenter.tasks.deliver_outbox_task", ids)
 
 
 def stored(value):

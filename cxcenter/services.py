@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from . import tasks, workflow
+from . import workflow
 from .models import Customer, Department, ExportFile, Role, TimelineEntry, User
 from .queue import enqueue
 from .roles import CUSTOMER_EDITORS, DEPARTMENT_EDITORS, ensure_role, has_role
@@ -116,7 +116,7 @@ def request_export(
         kind=kind, params={**params, "readers": list(readers)}, filename=filename, title=title[:200], requested_by=actor
     )
     # The export row is the job's record: while the broker is down it stays pending for the sweep.
-    transaction.on_commit(lambda: enqueue(tasks.build_export_task, export.pk))
+    transaction.on_commit(lambda: enqueue("cxcenter.tasks.build_export_task", export.pk))
     return export
 
 
@@ -184,7 +184,7 @@ def sweep_exports() -> int:
         status=ExportFile.Status.FAILED, finished_at=now, expires_at=export_expiry(now), error="interrupted"
     )
     for export_id in pending.filter(created_at__lt=now - EXPORT_REQUEUE_AFTER).values_list("pk", flat=True):
-        if not enqueue(tasks.build_export_task, export_id):
+        if not enqueue("cxcenter.tasks.build_export_task", export_id):
             break
     expired = list(ExportFile.objects.filter(expires_at__lte=now))
     for export in expired:

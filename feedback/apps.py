@@ -7,9 +7,10 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and complaints")
 
     def ready(self):
-        from cxcenter import context_processors, outbox
+        from cxcenter import context_processors, dashboard, outbox
         from surveys import hooks
 
+        from .dashboard import case_breaches_card
         from .permissions import CASE_READERS, IMPROVEMENT_READERS
         from .services import cases
 
@@ -17,6 +18,7 @@ class FeedbackConfig(AppConfig):
         hooks.response_stored.register(hooks.ResponseHook(wants=cases.wants_follow_up, follow=cases.queue_follow_up))
         outbox.register_job(cases.FOLLOW_UP_JOB, cases.open_follow_up_case)
 
+        dashboard.app_cards.register(case_breaches_card)
         menu = _("Feedback")
         context_processors.register(menu, _("Feedback cases"), "feedback:case-list", CASE_READERS)
         context_processors.register(menu, _("Improvement plans"), "feedback:improvement-list", IMPROVEMENT_READERS)

@@ -7,8 +7,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from cxcenter import approvals, context_processors
+        from cxcenter import approvals, context_processors, dashboard
 
+        from .dashboard import milestones_card
         from .permissions import OPEN_SURVEY_KEEPERS, SURVEY_READERS
         from .selectors import budgets, plans, questionnaires, reports, summaries
 
@@ -17,6 +18,7 @@ class SurveysConfig(AppConfig):
         approvals.register(questionnaires.questionnaires_awaiting_decision)
         approvals.register(reports.reports_awaiting_decision)
         approvals.register(summaries.summaries_awaiting_decision)
+        dashboard.app_cards.register(milestones_card)
         menu = _("Surveys")
         context_processors.register(menu, _("Survey plans"), "surveys:plan-list", SURVEY_READERS)
         context_processors.register(menu, _("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)

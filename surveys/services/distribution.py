@@ -24,7 +24,6 @@ from cxcenter.mail import MAIL_ERRORS, close_quietly, describe_error, is_tempora
 from cxcenter.models import Customer, TimelineEntry, User
 from cxcenter.queue import enqueue
 from cxcenter.roles import ensure_role
-from surveys import tasks
 from surveys.models import Invitation, InvitationBatch, Questionnaire
 from surveys.permissions import MILESTONE_WORKERS, ensure_plan_not_archived
 from surveys.selectors.distribution import SENDABLE_PLAN_STATES, with_skip_reason
@@ -154,7 +153,7 @@ def create_batch(
         action=TimelineEntry.Action.CREATED,
         comment=_("%(invited)d invited, %(skipped)d skipped.") % {"invited": len(invited), "skipped": len(skipped)},
     )
-    transaction.on_commit(lambda: enqueue(tasks.send_batch_task, batch.pk))
+    transaction.on_commit(lambda: enqueue("surveys.tasks.send_batch_task", batch.pk))
     return batch
 
 
@@ -221,7 +220,7 @@ def retry_failed(*, batch_id: int, actor: User) -> int:
             )
             % {"count": count},
         )
-        transaction.on_commit(lambda: enqueue(tasks.send_batch_task, batch.pk))
+        transaction.on_commit(lambda: enqueue("surveys.tasks.send_batch_task", batch.pk))
     return count
 
 
@@ -245,7 +244,7 @@ def send_batch(*, batch_id: int) -> int:
 def enqueue_chunks(invitation_ids: list[int]) -> int:
     enqueued = 0
     for chunk in chunked(invitation_ids, CHUNK_SIZE):
-        if not enqueue(tasks.send_invitations_task, chunk):
+        if not enqueue("surveys.tasks.send_invitations_task", chunk):
             break
         enqueued += len(chunk)
     return enqueued
@@ -389,7 +388,7 @@ def requeue_stale_invitations() -> int:
     )
     enqueued = 0
     for chunk in chunked(stale, CHUNK_SIZE):
-        if not enqueue(tasks.send_invitations_task, chunk):
+        if not enqueue("surveys.tasks.send_invitations_task", chunk):
             break
         # Left alone by the next sweeps for a while, as the queue delivers them.
         Invitation.objects.filter(pk__in=chunk, delivery=Delivery.QUEUED).update(queued_at=now)

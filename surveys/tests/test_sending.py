@@ -157,9 +157,9 @@ def test_running_the_task_twice_sends_no_email_twice(
         )
     ids = list(batch.invitations.values_list("pk", flat=True))
 
-    assert tasks.send_invitations_task.delay(ids).get() == 5
-    assert tasks.send_invitations_task.delay(ids).get() == 0
-    assert tasks.send_batch_task.delay(batch.pk).get() == 0
+    assert tasks.send_invitations_task.apply((ids,)).get() == 5
+    assert tasks.send_invitations_task.apply((ids,)).get() == 0
+    assert tasks.send_batch_task.apply((batch.pk,)).get() == 0
 
     assert smtp_server.per_address() == {c.email: 1 for c in customers}
 
@@ -234,7 +234,7 @@ def test_an_expired_batch_sends_nothing(questionnaire, customers, smtp_server):
 
 def test_enqueue_says_false_when_the_broker_is_unreachable(broker, caplog):
     broker.point_at(UNREACHABLE_BROKER)
-    assert enqueue(tasks.send_batch_task, 1) is False
+    assert enqueue("surveys.tasks.send_batch_task", 1) is False
     assert "Broker unreachable" in caplog.text
 
 
@@ -253,7 +253,7 @@ def test_a_batch_launched_while_the_broker_is_down_is_kept_and_sent_by_the_sweep
     assert distribution.requeue_stale_invitations() == 0
 
     broker.point_at(LIVE_BROKER)
-    tasks.requeue_stale_invitations_task.delay()  # beat's message
+    assert enqueue("surveys.tasks.requeue_stale_invitations_task")  # beat's message
     assert drain_queue(LIVE_BROKER) == 2  # the sweep, then the one chunk it enqueued
 
     assert smtp_server.per_address() == {c.email: 1 for c in customers}
@@ -302,7 +302,7 @@ def test_a_worker_retries_the_unsent_rest_later_with_a_growing_delay(questionnai
 def test_the_sweep_leaves_recent_invitations_to_their_task(questionnaire, customers, smtp_server):
     batch = InvitationBatchFactory(questionnaire=questionnaire)
     InvitationFactory(batch=batch, customer=customers[0])
-    assert tasks.requeue_stale_invitations_task.delay().get() == 0
+    assert tasks.requeue_stale_invitations_task.apply().get() == 0
     assert smtp_server.received == []
 
 
@@ -326,7 +326,7 @@ def test_the_sweep_sends_what_a_lost_worker_left_in_sending(questionnaire, custo
         attempts=1,
     )
 
-    assert tasks.requeue_stale_invitations_task.delay().get() == 1
+    assert tasks.requeue_stale_invitations_task.apply().get() == 1
 
     lost.refresh_from_db()
     busy.refresh_from_db()
@@ -389,7 +389,7 @@ def a_day_passes(batch):
 
 
 def test_reminders_go_only_to_those_who_have_not_answered(reminder_batch, smtp_server):
-    assert tasks.send_reminders_task.delay().get() == 2
+    assert tasks.send_reminders_task.apply().get() == 2
 
     assert smtp_server.per_address() == {"r1@example.com": 1, "r2@example.com": 1}
     received = smtp_server.to("r1@example.com")
