@@ -1,7 +1,6 @@
 """The feedback app's dashboard card, registered in FeedbackConfig.ready()."""
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter.dashboard import Card
@@ -18,7 +17,7 @@ def case_breaches_card(user) -> Card | None:
         {
             "label": f"{case.number} {case.subject}",
             "detail": _("%(owner)s · response overdue") % {"owner": case.owner}
-            if case.acknowledged_at is None and case.response_due_at < timezone.now()
+            if case.is_response_overdue
             else _("%(owner)s · resolution overdue") % {"owner": case.owner},
             "url": case.get_absolute_url(),
         }

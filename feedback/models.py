@@ -2,17 +2,54 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cxcenter.models import Customer, Department, private_storage
+from cxcenter.rules import holds
 
 
 def new_confirmation_token() -> str:
     """256 random bits: the customer's link to confirm a resolution cannot be guessed."""
     return secrets.token_urlsafe(32)
+
+
+def response_overdue(now) -> Q:
+    """The response deadline (响应时限) passed on an open case that nobody acknowledged."""
+    return Q(status__in=Case.OPEN_STATES, acknowledged_at__isnull=True, response_due_at__lt=now)
+
+
+def resolution_overdue(now) -> Q:
+    """The resolution deadline passed on an open case whose resolution was not sent to the customer."""
+    return Q(status__in=Case.OPEN_STATES, resolved_at__isnull=True, resolution_due_at__lt=now)
+
+
+class CaseQuerySet(models.QuerySet):
+    """The deadline rules, written once: the lists, the dashboard, the breach sweep, the exports and the case's own
+    properties all use them."""
+
+    def response_overdue(self, now=None):
+        return self.filter(response_overdue(now or timezone.now()))
+
+    def resolution_overdue(self, now=None):
+        return self.filter(resolution_overdue(now or timezone.now()))
+
+    def overdue(self, now=None):
+        now = now or timezone.now()
+        return self.filter(response_overdue(now) | resolution_overdue(now))
+
+
+def action_overdue(today) -> Q:
+    """An improvement action not done by its due date."""
+    return Q(done_on__isnull=True, due_date__lt=today)
+
+
+class ImprovementActionQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(action_overdue(today or timezone.localdate()))
 
 
 class Case(models.Model):
@@ -155,6 +192,8 @@ class Case(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-received_at", "-pk"]
         verbose_name = _("feedback case")
@@ -194,12 +233,11 @@ class Case(models.Model):
 
     @property
     def is_response_overdue(self) -> bool:
-        return self.acknowledged_at is None and self.response_due_at < timezone.now()
+        return holds(response_overdue(timezone.now()), self)
 
     @property
     def is_resolution_overdue(self) -> bool:
-        # The resolution deadline is met once the resolution is sent to the customer (resolved_at).
-        return self.is_open and self.resolved_at is None and self.resolution_due_at < timezone.now()
+        return holds(resolution_overdue(timezone.now()), self)
 
 
 class Referral(models.Model):
@@ -308,6 +346,8 @@ class ImprovementAction(models.Model):
     expected_effect = models.TextField(_("expected effect"), blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
+    objects = ImprovementActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "due_date", "pk"]
         verbose_name = _("improvement action")
@@ -327,7 +367,7 @@ class ImprovementAction(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return not self.is_done and self.due_date < timezone.localdate()
+        return holds(action_overdue(timezone.localdate()), self)
 
 
 class ActionProgress(models.Model):
@@ -367,7 +407,7 @@ class ImprovementReview(models.Model):
     findings = models.TextField(_("findings"))
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
     # Actions done on time ÷ actions due in the period, stored with the review for the KPI scale (流程改进目标达成率).
-    on_time_rate = models.DecimalField(_("actions done on time (%)"), max_digits=5, decimal_places=2, null=True)
+    on_time_rate = models.DecimalField(_("actions done on time (%)"), max_digits=4, decimal_places=1, null=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), on_delete=models.PROTECT, related_name="+"
     )

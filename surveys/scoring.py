@@ -10,11 +10,12 @@ Arithmetic is exact (fractions) until the end; results are Decimals rounded half
 way reports print them.
 """
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+
+from cxcenter.figures import figure
 
 from .models import Question
 
@@ -60,14 +61,14 @@ def satisfaction_index(factors: Sequence[FactorNode], answers: Mapping[int, floa
     answer_score (0–1; None or absent means unanswered). Raises ValueError for a score outside 0–1.
     """
     score = weighted_mean(factors, answers, {})
-    return None if score is None else as_percent(score)
+    return None if score is None else figure(score * 100)
 
 
 def factor_scores(factors: Sequence[FactorNode], answers: Mapping[int, float]) -> dict[int, Decimal]:
     """The 0–100 score of every active factor that has one for this response, by factor id (for reports)."""
     scores: dict[int, Fraction] = {}
     weighted_mean(factors, answers, scores)
-    return {factor_id: as_percent(score) for factor_id, score in scores.items()}
+    return {factor_id: figure(score * 100) for factor_id, score in scores.items()}
 
 
 def weighted_mean(factors: Sequence[FactorNode], answers: Mapping[int, float], scores: dict) -> Fraction | None:
@@ -108,12 +109,6 @@ def question_score(value) -> Fraction | None:
     if not 0 <= score <= 1:
         raise ValueError(f"An answer score must lie between 0 and 1, not {value!r}.")
     return score
-
-
-def as_percent(score: Fraction) -> Decimal:
-    """A 0–1 score as a 0–100 Decimal with two decimals, rounded half up."""
-    cents = math.floor(score * 10000 + Fraction(1, 2))
-    return Decimal(cents).scaleb(-2)
 
 
 def whole_number(value) -> int | None:

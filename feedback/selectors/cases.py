@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import Department, User
 from cxcenter.roles import ensure_role, has_role
-from feedback.models import Attachment, Case, Referral
+from feedback.models import Attachment, Case, Referral, resolution_overdue, response_overdue
 from feedback.permissions import CASE_READERS, CASE_RECORDERS, CASE_SUPERVISORS, IMPROVEMENT_READERS, OWN_CASES_ONLY
 from feedback.services.cases import can_change, customer_email, only_own_customers
 
@@ -40,14 +40,6 @@ def visible_cases(user) -> QuerySet[Case]:
     if sees_own_cases_only(user):
         queryset = queryset.filter(Q(owner=user) | Q(customer__account_manager=user))
     return queryset
-
-
-def response_overdue_q(now) -> Q:
-    return Q(status__in=Case.OPEN_STATES, acknowledged_at__isnull=True, response_due_at__lt=now)
-
-
-def resolution_overdue_q(now) -> Q:
-    return Q(status__in=Case.OPEN_STATES, resolved_at__isnull=True, resolution_due_at__lt=now)
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -114,7 +106,7 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset, name, value):
         now = timezone.now()
-        late = response_overdue_q(now) | resolution_overdue_q(now)
+        late = response_overdue(now) | resolution_overdue(now)
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
@@ -284,13 +276,7 @@ def sla_breaches_for(user, limit: int = 5) -> list[Case]:
     """Open cases past a deadline that the user may see, earliest deadline first; one query (dashboard)."""
     if not has_role(user, *CASE_READERS):
         return []
-    now = timezone.now()
-    return list(
-        visible_cases(user)
-        .filter(response_overdue_q(now) | resolution_overdue_q(now))
-        .select_related("owner")
-        .order_by("resolution_due_at", "pk")[:limit]
-    )
+    return list(visible_cases(user).overdue().select_related("owner").order_by("resolution_due_at", "pk")[:limit])
 
 
 def case_export_rows(queryset):

@@ -2,7 +2,6 @@
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from cxcenter.figures import percent
 from cxcenter.models import Role, User
 from cxcenter.roles import ALL_STAFF, ensure_role, has_role
 from feedback.models import Case, ImprovementAction, ImprovementPlan
@@ -67,7 +67,7 @@ class ImprovementFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=ImprovementPlan.pain_points.through.objects.values("improvementplan_id"))
 
     def filter_overdue(self, queryset, name, value):
-        late = ImprovementAction.objects.filter(done_on=None, due_date__lt=timezone.localdate()).values("plan_id")
+        late = ImprovementAction.objects.overdue().values("plan_id")
         return queryset.filter(pk__in=late) if value else queryset.exclude(pk__in=late)
 
     def filter_mine(self, queryset, name, value):
@@ -239,8 +239,7 @@ def improvement_on_time_rate(*, start: datetime.date, end: datetime.date) -> dic
     decimal; `rate` is None when no action was due. One aggregate query.
     """
     figures = on_time_figures(ImprovementAction.objects.all(), start=start, end=end)
-    rate = round(Decimal(100) * figures["on_time"] / figures["due"], 1) if figures["due"] else None
-    return {**figures, "rate": rate}
+    return {**figures, "rate": percent(figures["on_time"], figures["due"])}
 
 
 def approved_reports():

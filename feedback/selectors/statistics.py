@@ -4,7 +4,7 @@ table, whatever the number of cases."""
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncMonth
@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxcenter.figures import figure, percent
 from cxcenter.roles import ensure_role
 from feedback.models import Case
 from feedback.permissions import CASE_READERS
@@ -68,12 +69,6 @@ class ComplaintStatistics:
     tables: list[StatisticsTable] = field(default_factory=list)
 
 
-def percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
 def metrics(now: datetime.datetime) -> dict:
     """The conditional aggregates every table computes per group."""
     finished = Q(resolved_at__isnull=False) | Q(closed_at__isnull=False)
@@ -109,16 +104,8 @@ def make_row(key, label, figures: dict) -> StatisticsRow:
         resolution_judged=figures["resolution_judged"],
         resolved_on_time=figures["resolved_on_time"],
         closed=figures["closed"],
-        mean_handling_days=(
-            Decimal(handling.total_seconds() / 86400).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-            if handling is not None
-            else None
-        ),
-        mean_satisfaction=(
-            Decimal(str(satisfaction)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            if satisfaction is not None
-            else None
-        ),
+        mean_handling_days=figure(Decimal(handling.total_seconds()) / 86400) if handling is not None else None,
+        mean_satisfaction=figure(satisfaction),
     )
 
 

@@ -539,16 +539,12 @@ def reopen_case(*, case_id: int, actor: User, comment: str) -> Case:
 
 def response_breaches(now: datetime.datetime):
     """Open cases nobody answered in time whose breach was not e-mailed yet."""
-    return Case.objects.filter(
-        status__in=Case.OPEN_STATES, acknowledged_at=None, response_due_at__lt=now, response_breach_notified_at=None
-    )
+    return Case.objects.response_overdue(now).filter(response_breach_notified_at=None)
 
 
 def resolution_breaches(now: datetime.datetime):
     """Open cases without a resolution past their deadline whose breach was not e-mailed yet."""
-    return Case.objects.filter(
-        status__in=Case.OPEN_STATES, resolved_at=None, resolution_due_at__lt=now, resolution_breach_notified_at=None
-    )
+    return Case.objects.resolution_overdue(now).filter(resolution_breach_notified_at=None)
 
 
 def flag_sla_breaches() -> int:

@@ -2,7 +2,6 @@
 (改进实施方案), carried out by the actions' owners and reviewed periodically (改进方案实施情况表)."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import outbox, workflow
+from cxcenter.figures import percent
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 from feedback.models import ActionProgress, ImprovementAction, ImprovementPlan, ImprovementReview
@@ -286,13 +286,6 @@ def complete_improvement_action(
     return action
 
 
-def rate(part: int, whole: int) -> Decimal | None:
-    """Percent with two decimals, None when there is nothing to divide by."""
-    if not whole:
-        return None
-    return (Decimal(100) * part / whole).quantize(Decimal("0.01"))
-
-
 @transaction.atomic
 def record_improvement_review(
     *,
@@ -324,7 +317,7 @@ def record_improvement_review(
         period_end=period_end,
         findings=findings,
         verdict=verdict,
-        on_time_rate=rate(figures["on_time"], figures["due"]),
+        on_time_rate=percent(figures["on_time"], figures["due"]),
         reviewed_by=actor,
     )
     comment = _("Review %(start)s – %(end)s: %(verdict)s") % {

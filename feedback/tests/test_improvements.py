@@ -306,9 +306,9 @@ def test_a_review_stores_the_share_of_actions_done_on_time(as_user, general_mana
     assert response.status_code == 302
     review = ImprovementReview.objects.get()
     # Due in the period: on time, late, overdue (the open one is due next week); one of three on time.
-    assert review.on_time_rate == Decimal("33.33") and review.reviewed_by == supervisor
+    assert review.on_time_rate == Decimal("33.3") and review.reviewed_by == supervisor
     page = as_user(supervisor).get(plan.get_absolute_url()).content.decode()
-    assert "33.33%" in page and 'data-state="overdue"' in page and 'data-state="late"' in page
+    assert "33.3%" in page and 'data-state="overdue"' in page and 'data-state="late"' in page
 
 
 def test_a_review_of_a_period_with_nothing_due_shows_a_dash(as_user, general_manager, supervisor, pain_point, owner):
@@ -429,7 +429,7 @@ def test_demo_plan_is_seeded_once_with_an_action_in_each_state(persona):
     from feedback.selectors.improvements import action_state
 
     assert sorted(action_state(action) for action in plan.actions.all()) == ["done", "late", "open", "overdue"]
-    assert plan.reviews.get().on_time_rate == Decimal("33.33")
+    assert plan.reviews.get().on_time_rate == Decimal("33.3")
     assert ActionProgress.objects.filter(action__plan=plan).count() == 6
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cxcenter.models import OutboxMessage, Role, User
-from feedback.models import Case
+from cxcenter.rules import holds
+from feedback.models import Case, response_overdue
 from feedback.services import cases as services
 from feedback.tasks import flag_sla_breaches_task
 from feedback.tests.factories import CaseFactory
@@ -108,3 +109,19 @@ def test_the_sweep_runs_every_ten_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["flag-case-breaches"]
     assert entry["task"] == "feedback.tasks.flag_sla_breaches_task"
     assert entry["schedule"].minute == set(range(0, 60, 10))
+
+
+def test_a_case_s_overdue_property_and_the_overdue_list_agree():
+    now = timezone.now()
+    late = now - datetime.timedelta(hours=1)
+    later = now + datetime.timedelta(hours=1)
+    cases = [
+        CaseFactory(response_due_at=late, acknowledged_at=None, status=Case.Status.NEW),
+        CaseFactory(response_due_at=late, acknowledged_at=late, status=Case.Status.ACKNOWLEDGED),
+        CaseFactory(response_due_at=later, acknowledged_at=None, status=Case.Status.NEW),
+        # A closed case is never overdue, even one closed without a recorded acknowledgement.
+        CaseFactory(response_due_at=late, acknowledged_at=None, status=Case.Status.CLOSED),
+    ]
+    listed = set(Case.objects.filter(response_overdue(now)).values_list("pk", flat=True))
+    assert listed == {cases[0].pk}
+    assert [holds(response_overdue(now), case) for case in cases] == [True, False, False, False]

@@ -1,10 +1,35 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import ApprovalStamps
+from cxcenter.rules import holds
+
+# Completed or archived: the plan's work is finished.
+FINISHED_STATES = ("completed", "archived")
+
+
+def plan_overdue(today) -> Q:
+    """The report is due and the plan is not completed yet."""
+    return Q(report_due__lt=today) & ~Q(status__in=FINISHED_STATES)
+
+
+def node_overdue(today) -> Q:
+    """A survey node (调研节点) not done by its due date."""
+    return Q(done_on__isnull=True, due_date__lt=today)
+
+
+class SurveyPlanQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(plan_overdue(today or timezone.localdate()))
+
+
+class PlanMilestoneQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(node_overdue(today or timezone.localdate()))
 
 
 class SurveyPlan(ApprovalStamps):
@@ -75,6 +100,8 @@ class SurveyPlan(ApprovalStamps):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = SurveyPlanQuerySet.as_manager()
+
     class Meta:
         ordering = ["-period_start", "-pk"]
         verbose_name = _("survey plan")
@@ -106,9 +133,7 @@ class SurveyPlan(ApprovalStamps):
 
     @property
     def is_overdue(self) -> bool:
-        """The report is due and the plan is not completed yet."""
-        open_states = {self.Status.COMPLETED, self.Status.ARCHIVED}
-        return self.status not in open_states and self.report_due < timezone.localdate()
+        return holds(plan_overdue(timezone.localdate()), self)
 
 
 class PlanMilestone(models.Model):
@@ -143,6 +168,8 @@ class PlanMilestone(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
+    objects = PlanMilestoneQuerySet.as_manager()
+
     class Meta:
         ordering = ["plan", "node"]
         verbose_name = _("milestone")
@@ -159,7 +186,7 @@ class PlanMilestone(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return not self.is_done and self.due_date < timezone.localdate()
+        return holds(node_overdue(timezone.localdate()), self)
 
     @property
     def is_late(self) -> bool:

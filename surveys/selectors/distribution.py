@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -14,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxcenter.figures import percent
 from cxcenter.filters import CustomerFilter
 from cxcenter.models import Customer
 from cxcenter.prepared import PreparedStatement
@@ -196,13 +198,9 @@ class BatchProgress:
         return self.sent + self.failed
 
     @property
-    def response_rate(self) -> float | None:
-        """Answered ÷ invited (客户意见反馈率); None for a batch without invitations."""
-        return self.answered / self.total if self.total else None
-
-    @property
-    def response_rate_percent(self) -> float | None:
-        return None if self.response_rate is None else round(self.response_rate * 100, 1)
+    def response_rate(self) -> Decimal | None:
+        """Answered ÷ invited in percent (客户意见反馈率); None for a batch without invitations."""
+        return percent(self.answered, self.total)
 
 
 def batch_progress(batch: InvitationBatch) -> BatchProgress:

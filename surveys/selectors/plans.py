@@ -13,12 +13,14 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.approvals import PendingApproval
+from cxcenter.figures import percent
 from cxcenter.models import Role, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyPlan
+from surveys.models.plans import FINISHED_STATES, plan_overdue
 from surveys.permissions import SURVEY_READERS
 
-CLOSED_STATES = (SurveyPlan.Status.COMPLETED, SurveyPlan.Status.ARCHIVED)
+CLOSED_STATES = FINISHED_STATES
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -61,7 +63,7 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(goal__icontains=value))
 
     def filter_overdue(self, queryset, name, value):
-        late = Q(report_due__lt=timezone.localdate()) & ~Q(status__in=CLOSED_STATES)
+        late = plan_overdue(timezone.localdate())
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
@@ -180,10 +182,6 @@ def plan_rates(start: datetime.date, end: datetime.date) -> dict:
         "completion_rate": percent(figures["completed"], figures["due"]),
         "execution_rate": percent(figures["executed"], figures["all_plans"]),
     }
-
-
-def percent(part: int, whole: int):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def plans_awaiting_decision(user) -> list[PendingApproval]:

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from cxcenter.approvals import PendingApproval
+from cxcenter.figures import figure, percent
 from cxcenter.models import Customer, Role
 from cxcenter.roles import ensure_role, has_role
 from surveys import charts
 from surveys.models import Invitation, Questionnaire, Response, SummaryProblem, SurveyPlan, SurveyReport
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
-from surveys.selectors.results import QuestionnaireResults, figure, percent, questionnaire_results
+from surveys.selectors.results import QuestionnaireResults, questionnaire_results
 
 # A report is written once the director has approved the plan (DOMAIN §1, node 9).
 REPORTABLE_PLAN_STATES = (SurveyPlan.Status.APPROVED, SurveyPlan.Status.IN_PROGRESS, SurveyPlan.Status.COMPLETED)

@@ -8,7 +8,7 @@ zero (nothing invited, nobody answered) gives None, which pages print as "—".
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django import forms
@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cxcenter.figures import figure, percent
 from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys import charts
@@ -207,22 +208,6 @@ def answered_in(date_from, date_to) -> Q:
 def period_responses(questionnaire: Questionnaire, date_from=None, date_to=None) -> QuerySet[Response]:
     """The questionnaire's responses submitted in the period (served by the (questionnaire, submitted_at) index)."""
     return Response.objects.filter(period_filter("submitted_at", date_from, date_to), questionnaire=questionnaire)
-
-
-def percent(part, whole) -> Decimal | None:
-    """part ÷ whole × 100 with one decimal, half up; None when whole is 0."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(PERCENT, rounding=ROUND_HALF_UP)
-
-
-def figure(value) -> Decimal | None:
-    """A mean or an index as reports print it: two decimals, half up."""
-    if value is None:
-        return None
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return Decimal(value).quantize(FIGURE, rounding=ROUND_HALF_UP)
 
 
 def period_invitations(questionnaire: Questionnaire, date_to=None) -> QuerySet[Invitation]:

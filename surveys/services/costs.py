@@ -1,12 +1,11 @@
 """Cost per respondent (单位客户需求调研成本): the plan's actual cost divided by its responses."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Sum
 
+from cxcenter.figures import mean
 from surveys.models import BudgetLine, Response, SurveyPlan
-
-CENT = Decimal("0.01")
 
 
 def refresh_cost_per_respondent(*, plan_id: int) -> Decimal | None:
@@ -18,9 +17,7 @@ def refresh_cost_per_respondent(*, plan_id: int) -> Decimal | None:
     """
     actual = BudgetLine.objects.filter(budget__plan_id=plan_id).aggregate(total=Sum("actual_amount"))["total"]
     responses = Response.objects.filter(questionnaire__plan_id=plan_id).count()
-    value = None
-    if actual is not None and responses:
-        value = (actual / responses).quantize(CENT, rounding=ROUND_HALF_UP)
+    value = mean(actual, responses)
     # A plain update: the plan's own row (status, stamps) is not touched, whoever holds it.
     SurveyPlan.objects.filter(pk=plan_id).update(cost_per_respondent=value)
     return value
