@@ -1,19 +1,17 @@
 """Reads of improvement plans (改进方案): the list, one plan's page, and the on-time rate of the KPI scale."""
 
-import datetime
 from dataclasses import dataclass
 
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cxcenter.figures import percent
 from cxcenter.models import Role, User
 from cxcenter.roles import ALL_STAFF, ensure_role, has_role
 from feedback.models import Case, ImprovementAction, ImprovementPlan
@@ -221,25 +219,6 @@ def action_summary(rows: list[ActionRow]) -> ActionSummary:
         done_on_time=sum(row.state == "done" for row in rows),
         overdue=sum(row.state == "overdue" for row in rows),
     )
-
-
-def on_time_figures(actions, *, start: datetime.date, end: datetime.date) -> dict:
-    """Actions due in the period and those of them done on or before their due date, in one query."""
-    due = Q(due_date__gte=start, due_date__lte=end)
-    return actions.aggregate(
-        due=Count("pk", filter=due),
-        on_time=Count("pk", filter=due & Q(done_on__isnull=False, done_on__lte=F("due_date"))),
-    )
-
-
-def improvement_on_time_rate(*, start: datetime.date, end: datetime.date) -> dict:
-    """Process improvement target achievement (流程改进目标达成率) of the KPI scale, department-wide.
-
-    Improvement actions due in the period, done on or before their due date ÷ due, in percent with one
-    decimal; `rate` is None when no action was due. One aggregate query.
-    """
-    figures = on_time_figures(ImprovementAction.objects.all(), start=start, end=end)
-    return {**figures, "rate": percent(figures["on_time"], figures["due"])}
 
 
 def approved_reports():

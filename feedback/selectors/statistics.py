@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxcenter.figures import figure, percent
+from cxcenter.figures import figure, percent, period_filter
 from cxcenter.roles import ensure_role
 from feedback.models import Case
 from feedback.permissions import CASE_READERS
@@ -111,10 +111,7 @@ def make_row(key, label, figures: dict) -> StatisticsRow:
 
 def cases_in_period(start: datetime.date, end: datetime.date, kind: str):
     """Cases received from the start of `start` to the end of `end`, local time."""
-    zone = timezone.get_current_timezone()
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=zone)
-    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
-    cases = Case.objects.filter(received_at__gte=since, received_at__lt=until)
+    cases = Case.objects.filter(period_filter("received_at", start, end))
     if kind != ALL_KINDS:
         cases = cases.filter(kind=kind)
     # No default ordering: it would be added to every GROUP BY.

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import outbox, workflow
-from cxcenter.figures import percent
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 from feedback.models import ActionProgress, ImprovementAction, ImprovementPlan, ImprovementReview
+from feedback.period_figures import actions_on_time
 from feedback.permissions import IMPROVEMENT_DETAILERS, IMPROVEMENT_DRAFTERS
-from feedback.selectors.improvements import on_time_figures
 from surveys.models import PainPoint, SurveyReport
 
 
@@ -310,14 +309,14 @@ def record_improvement_review(
         raise ImprovementError(_("The period must end after it starts."))
     if period_start > timezone.localdate():
         raise ImprovementError(_("A review covers a period that has started."))
-    figures = on_time_figures(ImprovementAction.objects.filter(plan=plan), start=period_start, end=period_end)
+    on_time = actions_on_time(ImprovementAction.objects.filter(plan=plan), period_start, period_end)
     review = ImprovementReview.objects.create(
         plan=plan,
         period_start=period_start,
         period_end=period_end,
         findings=findings,
         verdict=verdict,
-        on_time_rate=percent(figures["on_time"], figures["due"]),
+        on_time_rate=on_time.value,
         reviewed_by=actor,
     )
     comment = _("Review %(start)s – %(end)s: %(verdict)s") % {

@@ -103,8 +103,8 @@ def test_an_improvement_plan_from_pain_point_to_review(persona, log_in, tmp_path
     page.get_by_label("Findings").fill("Weekend visits are faster.")
     page.get_by_label("Verdict").select_option(label="Effective")
     click_and_wait(page, page.get_by_role("button", name="Record the review"))
-    expect_message(page, "Actions done on time: 100.00%.")
-    expect(page.get_by_test_id("review-on-time")).to_have_text("100.00%")
+    expect_message(page, "Actions done on time: 100.0%.")
+    expect(page.get_by_test_id("review-on-time")).to_have_text("100.0%")
     assert Attachment.objects.get().progress.action.plan.title == TITLE
     assert ImprovementReview.objects.get().on_time_rate == 100
 

@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cxcenter.figures import PeriodFigure
 from cxcenter.models import Role, TimelineEntry
 from cxcenter.selectors import timeline_for
 from feedback.models import ActionProgress, Attachment, ImprovementAction, ImprovementPlan, ImprovementReview
-from feedback.selectors.improvements import improvement_on_time_rate
+from feedback.period_figures import process_improvement
 from feedback.services import improvements as services
 from feedback.services.improvements import ImprovementError
 from feedback.tests.factories import CaseFactory, ImprovementActionFactory, ImprovementPlanFactory
@@ -360,9 +361,9 @@ def test_department_on_time_rate_counts_actions_due_in_the_period_in_one_query(d
     ImprovementActionFactory(due_date=datetime.date(2027, 3, 31), done_on=None)
     ImprovementActionFactory(due_date=datetime.date(2027, 4, 1), done_on=datetime.date(2027, 3, 1))
     with django_assert_num_queries(1):
-        figures = improvement_on_time_rate(start=start, end=end)
-    assert figures == {"due": 4, "on_time": 2, "rate": Decimal("50.0")}
-    assert improvement_on_time_rate(start=datetime.date(2020, 1, 1), end=datetime.date(2020, 12, 31))["rate"] is None
+        figure = process_improvement(start, end)
+    assert figure == PeriodFigure(2, 4, Decimal("50.0"))
+    assert process_improvement(datetime.date(2020, 1, 1), datetime.date(2020, 12, 31)).value is None
 
 
 @pytest.mark.parametrize("count", [1, 30])

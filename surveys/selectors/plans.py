@@ -13,7 +13,6 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.approvals import PendingApproval
-from cxcenter.figures import percent
 from cxcenter.models import Role, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyPlan
@@ -160,28 +159,6 @@ def milestone_progress(milestones) -> MilestoneProgress:
         done_on_time=sum(m.is_done and not m.is_late for m in milestones),
         overdue=sum(m.is_overdue for m in milestones),
     )
-
-
-def plan_rates(start: datetime.date, end: datetime.date) -> dict:
-    """The KPI scale's plan figures for a period, in one query.
-
-    Completion rate (调研计划完成率): plans completed ÷ plans whose report was due in the period.
-    Execution rate (调研计划执行率): plans approved or further ÷ all plans of the period.
-    Rates are None when there is nothing to divide by.
-    """
-    in_period = Q(period_start__lte=end, period_end__gte=start)
-    due = Q(report_due__gte=start, report_due__lte=end)
-    figures = SurveyPlan.objects.aggregate(
-        due=Count("pk", filter=due),
-        completed=Count("pk", filter=due & Q(status__in=CLOSED_STATES)),
-        all_plans=Count("pk", filter=in_period),
-        executed=Count("pk", filter=in_period & Q(status__in=SurveyPlan.EXECUTED)),
-    )
-    return {
-        **figures,
-        "completion_rate": percent(figures["completed"], figures["due"]),
-        "execution_rate": percent(figures["executed"], figures["all_plans"]),
-    }
 
 
 def plans_awaiting_decision(user) -> list[PendingApproval]:

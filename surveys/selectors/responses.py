@@ -9,10 +9,11 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from cxcenter.figures import day_start
 from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
@@ -23,11 +24,6 @@ from surveys.selectors.questionnaires import questionnaire_outline, with_content
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 FILTER_NAMES = ("source", "submitted_from", "submitted_to", "tier")
-
-
-def day_start(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of a day in the local time zone, so the submitted_at index serves date filters."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ResponseFilter(django_filters.FilterSet):

@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cxcenter.figures import figure, percent
+from cxcenter.figures import day_start, figure, percent, period_filter
 from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys import charts
@@ -28,7 +28,7 @@ from surveys.models import Answer, IndexFactor, Invitation, InvitationBatch, Que
 from surveys.permissions import SURVEY_READERS
 from surveys.scoring import RATING_RANKS, RECOMMEND_MAX, answer_score, factor_scores
 from surveys.selectors.index import scoring_tree_for
-from surveys.selectors.responses import DATE_INPUT, day_start
+from surveys.selectors.responses import DATE_INPUT
 
 PERCENT = Decimal("0.1")
 FIGURE = Decimal("0.01")
@@ -188,16 +188,6 @@ def get_questionnaire_for_results(user, pk: int) -> Questionnaire:
     """A questionnaire with its plan, for its results page, or 404; PermissionDenied for roles that read no surveys."""
     ensure_role(user, *SURVEY_READERS)
     return get_object_or_404(Questionnaire.objects.select_related("plan"), pk=pk)
-
-
-def period_filter(prefix: str, date_from: datetime.date | None, date_to: datetime.date | None) -> Q:
-    """Days in the active time zone, both ends included, as bounds on `<prefix>` (a datetime)."""
-    condition = Q()
-    if date_from:
-        condition &= Q(**{f"{prefix}__gte": day_start(date_from)})
-    if date_to:
-        condition &= Q(**{f"{prefix}__lt": day_start(date_to + datetime.timedelta(days=1))})
-    return condition
 
 
 def answered_in(date_from, date_to) -> Q:

@@ -11,7 +11,7 @@ from cxcenter.models import Role, TimelineEntry
 from cxcenter.selectors import timeline_for
 from cxcenter.workflow import InvalidTransition
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
-from surveys.selectors.plans import milestone_progress, plan_rates
+from surveys.selectors.plans import milestone_progress
 from surveys.services import plans as services
 
 pytestmark = pytest.mark.django_db
@@ -192,26 +192,6 @@ def test_dates_out_of_order_are_refused(supervisor):
     with pytest.raises(services.PlanError):
         services.create_plan(actor=supervisor, **fields)
     assert not SurveyPlan.objects.exists()
-
-
-def test_plan_rates_for_the_kpi_scale(supervisor, director):
-    start, end = datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)
-    done = services.create_plan(
-        actor=supervisor,
-        **plan_fields(supervisor, period_start=start, period_end=end, report_due=datetime.date(2027, 6, 30)),
-    )
-    services.create_plan(
-        actor=supervisor,
-        **plan_fields(supervisor, period_start=start, period_end=end, report_due=datetime.date(2027, 9, 30)),
-    )
-    services.submit_plan(plan_id=done.pk, actor=supervisor)
-    services.approve_plan(plan_id=done.pk, actor=director)
-    services.start_plan(plan_id=done.pk, actor=supervisor)
-    services.complete_plan(plan_id=done.pk, actor=supervisor)
-    rates = plan_rates(start, end)
-    assert rates["due"] == 2 and rates["completed"] == 1 and rates["completion_rate"] == 50.0
-    assert rates["execution_rate"] == 50.0
-    assert plan_rates(datetime.date(2030, 1, 1), datetime.date(2030, 12, 31))["completion_rate"] is None
 
 
 @pytest.mark.django_db(transaction=True)
