@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from .errors import DomainError
 from .models import Customer, Role, User
 
 # Column order of the template; the header may use the field code or its label in any product language.
@@ -37,7 +38,7 @@ class RowError:
     message: str
 
 
-class CustomerImportError(Exception):
+class CustomerImportError(DomainError):
     """The file cannot be imported; `errors` lists every reason, by row where there is one."""
 
     def __init__(self, errors: list[RowError]):

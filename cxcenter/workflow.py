@@ -6,11 +6,16 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
 from .models import TimelineEntry
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(DomainError):
     """The object is not in a state from which the requested move is allowed."""
+
+
+class CommentRequired(DomainError):
+    """A decision that must say why (returning, completing early) was made without a comment."""
 
 
 def record(subject, *, actor, action: str, from_status: str = "", to_status: str = "", comment: str = ""):
@@ -55,7 +60,7 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
     `<stamp>_at` / `<stamp>_by` fields where the model has them; the stamp is the state's value unless
     the model's optional `STAMPS` maps the state to another name (in_review → submitted).
     Must run inside transaction.atomic on a row obtained with `lock()`; raises InvalidTransition for
-    a move the table does not allow and ValueError when a required comment is missing.
+    a move the table does not allow and CommentRequired when a required comment is missing.
     """
     if not connection.in_atomic_block:
         raise RuntimeError("transition() must run inside transaction.atomic on a locked row.")
@@ -66,7 +71,7 @@ def transition(subject, *, to: str, actor, comment: str = "", comment_required: 
             % {"current": subject.Status(from_status).label, "target": subject.Status(to).label}
         )
     if comment_required and not comment.strip():
-        raise ValueError(_("A comment is required for this decision."))
+        raise CommentRequired(_("A comment is required for this decision."))
     subject.status = to
     update_fields = ["status"]
     stamp = getattr(subject, "STAMPS", {}).get(to, to)

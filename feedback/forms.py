@@ -106,10 +106,6 @@ class CaseNoteForm(forms.Form):
     note = forms.CharField(label=_("Follow-up note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000)
 
 
-class CaseCommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
 class CaseReopenForm(forms.Form):
     comment = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -320,10 +316,6 @@ class ImprovementReviewForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("period_end", _("The period must end after it starts."))
         return cleaned
-
-
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 ALL_KINDS = "all"

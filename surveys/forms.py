@@ -73,10 +73,6 @@ class SurveyPlanForm(forms.ModelForm):
         return cleaned
 
 
-class DecisionForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class MilestoneScheduleForm(forms.ModelForm):
     class Meta:
         model = PlanMilestone

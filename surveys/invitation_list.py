@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from cxcenter.customer_import import RowError, cell_text
+from cxcenter.errors import DomainError
 from cxcenter.models import Customer
 
 CUSTOMER_ID, EMAIL = "customer_id", "email"
@@ -22,7 +23,7 @@ COLUMN_LABELS = {
 }
 
 
-class InvitationListError(Exception):
+class InvitationListError(DomainError):
     """The list cannot be used; `errors` gives every reason, by row where there is one."""
 
     def __init__(self, errors: list[RowError]):

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cxcenter.errors import DomainError
 from surveys.models import Choice, Question, Questionnaire, Section
 
 FORMAT = "cx-center-questionnaire"
@@ -59,7 +60,7 @@ class QuestionnaireDocument:
     sections: tuple[SectionDocument, ...] = ()
 
 
-class QuestionnaireFileError(Exception):
+class QuestionnaireFileError(DomainError):
     """The file cannot be read as a questionnaire; `errors` lists every reason."""
 
     def __init__(self, errors: list[str]):

@@ -11,6 +11,7 @@ from django.db import connection, connections, models, transaction
 from cxcenter import workflow
 from cxcenter.models import TimelineEntry
 from cxcenter.selectors import timeline_for
+from cxcenter.workflow import CommentRequired
 
 
 class Memo(models.Model):
@@ -111,7 +112,7 @@ def test_nobody_decides_on_their_own_submission(persona):
 def test_returning_needs_a_comment(supervisor, director):
     memo = Memo.objects.create()
     submit(memo, supervisor)
-    with pytest.raises(ValueError):
+    with pytest.raises(CommentRequired):
         decide(memo.pk, director, Memo.Status.RETURNED, comment="  ")
     decide(memo.pk, director, Memo.Status.RETURNED, comment="Budget missing")
     memo.refresh_from_db()

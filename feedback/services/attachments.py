@@ -16,6 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import has_role
 from feedback.models import ActionProgress, Attachment, Case
@@ -47,7 +48,7 @@ EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe",
 HEAD_BYTES = 8192
 
 
-class AttachmentError(Exception):
+class AttachmentError(DomainError):
     """A file the rules do not accept; the message says why, in words the uploader understands."""
 
 

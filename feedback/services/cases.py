@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import outbox, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Customer, Department, Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from feedback.models import Case, Referral, new_confirmation_token
@@ -37,7 +38,7 @@ CONFIRMATION_EMAIL = "feedback/emails/confirmation_request"
 FOLLOW_UP_JOB = "feedback.open_follow_up_case"
 
 
-class CaseError(Exception):
+class CaseError(DomainError):
     """A case change the rules do not allow; the message says why."""
 
 
@@ -450,7 +451,7 @@ def confirmation_path(case: Case) -> str:
     return reverse("feedback-public:case-confirm", args=[case.confirmation_token])
 
 
-class ConfirmationClosed(Exception):
+class ConfirmationClosed(DomainError):
     """The confirmation link was used already, or the case no longer waits for the customer."""
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import outbox, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 from feedback.models import ActionProgress, ImprovementAction, ImprovementPlan, ImprovementReview
@@ -17,7 +18,7 @@ from feedback.permissions import IMPROVEMENT_DETAILERS, IMPROVEMENT_DRAFTERS
 from surveys.models import PainPoint, SurveyReport
 
 
-class ImprovementError(Exception):
+class ImprovementError(DomainError):
     """An improvement plan or action change the rules do not allow; the message says why."""
 
 

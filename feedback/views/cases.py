@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cxcenter import services as core_services
+from cxcenter.decisions import state_change_view
+from cxcenter.errors import DomainError
 from cxcenter.roles import ALL_STAFF, has_role, role_required
 from cxcenter.selectors import timeline_for
-from cxcenter.workflow import InvalidTransition
 from feedback import exports
 from feedback.forms import (
     AttachmentForm,
-    CaseCommentForm,
     CaseForm,
     CaseHandlingForm,
     CaseHandOverForm,
@@ -34,9 +34,6 @@ from feedback.services import attachments as attachment_services
 from feedback.services import cases as services
 from feedback.services.attachments import AttachmentError
 from feedback.services.cases import CaseError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (CaseError, InvalidTransition, ValueError)
 
 
 @role_required(*CASE_READERS)
@@ -136,7 +133,7 @@ def case_edit(request, pk):
     if form.is_valid():
         try:
             services.update_case(case_id=case.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Case saved."))
@@ -157,7 +154,7 @@ def run(request, case, call, success_message, **forms):
     """Run one service call for a case page's button; a rule broken gives the page again with the reason."""
     try:
         call()
-    except USER_ERRORS as error:
+    except DomainError as error:
         return refused(request, case, str(error), **forms)
     messages.success(request, success_message)
     return redirect(case)
@@ -181,22 +178,11 @@ def case_handling(request, pk):
 
 
 def case_action(service, success_message, *, roles=CASE_RECORDERS):
-    """A POST-only view running one state change with an optional comment."""
-
-    @require_POST
-    @role_required(*roles)
-    def view(request, pk):
-        case = selectors.get_case_for(request.user, pk)
-        form = CaseCommentForm(request.POST)
-        form.is_valid()
-        return run(
-            request,
-            case,
-            lambda: service(case_id=case.pk, actor=request.user, **form.cleaned_data),
-            success_message,
-        )
-
-    return view
+    """A button's view running one state change with an optional comment; a refusal shows the case page again."""
+    view = state_change_view(
+        service, success_message, load=selectors.get_case_for, id_name="case_id", with_comment=True, refused=refused
+    )
+    return role_required(*roles)(view)
 
 
 case_acknowledge = case_action(services.acknowledge_case, gettext_lazy("The customer has been acknowledged."))

@@ -1,20 +1,21 @@
 """Staff pages of improvement plans (改进方案): list, draft, detail with actions, progress and reviews."""
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import CommentForm, state_change_view
+from cxcenter.errors import DomainError
 from cxcenter.roles import ALL_STAFF, has_role, role_required
 from cxcenter.selectors import timeline_for
-from cxcenter.workflow import InvalidTransition
 from feedback.forms import (
     ActionDoneForm,
     ActionProgressForm,
-    CommentForm,
     ImprovementActionForm,
     ImprovementPlanForm,
     ImprovementReviewForm,
@@ -22,11 +23,6 @@ from feedback.forms import (
 from feedback.permissions import IMPROVEMENT_DETAILERS, IMPROVEMENT_DRAFTERS, IMPROVEMENT_READERS
 from feedback.selectors import improvements as selectors
 from feedback.services import improvements as services
-from feedback.services.attachments import AttachmentError
-from feedback.services.improvements import ImprovementError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message with a 4xx, never a 500.
-USER_ERRORS = (ImprovementError, InvalidTransition, ValueError)
 
 
 @role_required(*IMPROVEMENT_READERS)
@@ -85,7 +81,7 @@ def improvement_create(request):
     if form.is_valid():
         try:
             plan = services.draft_improvement_plan(actor=request.user, **plan_fields(form))
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Improvement plan “%(title)s” drafted.") % {"title": plan.title})
@@ -111,7 +107,7 @@ def improvement_edit(request, pk):
     if form.is_valid():
         try:
             services.update_improvement_plan(plan_id=plan.pk, actor=request.user, **plan_fields(form))
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Improvement plan saved."))
@@ -142,23 +138,19 @@ def improvement_detail(request, pk):
     return detail_page(request, pk)
 
 
-def plan_action(service, success_message: str):
-    """A POST-only view that runs one state change on a plan; a refusal re-shows the page with a 409."""
+def refused_on_page(request, plan, message: str):
+    """A refused change: the plan's page again with the reason, status 409."""
+    messages.error(request, message)
+    return detail_page(request, plan.pk, status=409)
 
-    @require_POST
-    def view(request, pk):
-        plan = selectors.get_plain_improvement_for(request.user, pk)
-        form = CommentForm(request.POST)
-        form.is_valid()
-        try:
-            service(plan_id=plan.pk, actor=request.user, comment=form.cleaned_data.get("comment", ""))
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-            return detail_page(request, plan.pk, status=409)
-        messages.success(request, str(success_message))
-        return redirect(plan)
 
-    return view
+plan_action = partial(
+    state_change_view,
+    load=selectors.get_plain_improvement_for,
+    id_name="plan_id",
+    with_comment=True,
+    refused=refused_on_page,
+)
 
 
 improvement_send = role_required(*IMPROVEMENT_DRAFTERS)(
@@ -180,7 +172,7 @@ def action_create(request, pk):
     if form.is_valid():
         try:
             services.add_improvement_action(plan_id=plan.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Action added."))
@@ -196,7 +188,7 @@ def action_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_improvement_action(action_id=action.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Action saved."))
@@ -221,7 +213,7 @@ def action_progress(request, pk):
     if form.is_valid():
         try:
             services.add_action_progress(action_id=action.pk, actor=request.user, **form.cleaned_data)
-        except (*USER_ERRORS, AttachmentError) as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Progress recorded."))
@@ -238,7 +230,7 @@ def action_done(request, pk):
     if form.is_valid():
         try:
             services.complete_improvement_action(action_id=action.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Action marked done."))
@@ -255,7 +247,7 @@ def review_create(request, pk):
     if form.is_valid():
         try:
             review = services.record_improvement_review(plan_id=plan.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as exc:
+        except DomainError as exc:
             error = str(exc)
         else:
             messages.success(request, _("Review recorded.") + " " + on_time_text(review.on_time_rate))

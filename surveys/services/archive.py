@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import User
 from cxcenter.roles import ensure_role
 from surveys.models import ArchiveSequence, PlanMilestone, SurveyPlan
@@ -16,7 +17,7 @@ from surveys.services.plans import mark_node_done
 ARCHIVISTS = MILESTONE_WORKERS
 
 
-class ArchiveError(Exception):
+class ArchiveError(DomainError):
     """An archiving the rules do not allow; the message says why."""
 
 

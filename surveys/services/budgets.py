@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import has_role
 from surveys.models import BudgetLine, PlanMilestone, SurveyBudget
@@ -19,7 +20,7 @@ from surveys.templatetags.surveys_format import yuan
 ACTUAL_RECORDERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
 
 
-class BudgetError(Exception):
+class BudgetError(DomainError):
     """A budget change the rules do not allow; the message says why."""
 
 

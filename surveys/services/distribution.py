@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from psycopg2.extras import execute_values
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.mail import MAIL_ERRORS, close_quietly, describe_error, is_temporary, render_email
 from cxcenter.models import Customer, TimelineEntry, User
 from cxcenter.queue import enqueue
@@ -42,7 +43,7 @@ INVITATION_EMAIL = "surveys/emails/invitation"
 REMINDER_EMAIL = "surveys/emails/invitation_reminder"
 
 
-class BatchError(Exception):
+class BatchError(DomainError):
     """A batch the rules do not allow; the message says why."""
 
 

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 
@@ -25,7 +26,7 @@ CENT = Decimal("0.01")
 MAX_POSITION = 32767
 
 
-class FactorTreeError(Exception):
+class FactorTreeError(DomainError):
     """A change the index tree refuses: too deep, weights that do not add up to 100%, a retired factor…"""
 
     def __init__(self, message: str):

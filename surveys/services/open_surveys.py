@@ -7,6 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 from surveys.models import OpenSurvey, Questionnaire
@@ -15,7 +16,7 @@ from surveys.permissions import OPEN_SURVEY_KEEPERS
 SLUG_MAX_LENGTH = OpenSurvey._meta.get_field("slug").max_length
 
 
-class OpenSurveyError(Exception):
+class OpenSurveyError(DomainError):
     """An open survey change the rules do not allow; the message says why."""
 
 

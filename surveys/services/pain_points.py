@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from cxcenter import workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role
 from surveys.models import Answer, PainPoint, PainPointSource, ResultSummary, SummaryProblem
@@ -13,7 +14,7 @@ from surveys.models import Answer, PainPoint, PainPointSource, ResultSummary, Su
 PAIN_POINT_EDITORS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
 
 
-class PainPointError(Exception):
+class PainPointError(DomainError):
     """A library change the rules do not allow; the message says why."""
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
@@ -29,7 +30,7 @@ NODE_SCHEDULE = {
 SPECIALIST_NODES = {PlanMilestone.Node.COLLECT, PlanMilestone.Node.SCREEN, PlanMilestone.Node.ARCHIVE}
 
 
-class PlanError(Exception):
+class PlanError(DomainError):
     """A plan or milestone change the rules do not allow; the message says why."""
 
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role
 from surveys import questionnaire_templates
@@ -26,7 +27,7 @@ DOWN = "down"
 CLOSED_PLAN_STATES = (SurveyPlan.Status.COMPLETED, SurveyPlan.Status.ARCHIVED)
 
 
-class QuestionnaireError(Exception):
+class QuestionnaireError(DomainError):
     """A questionnaire change the rules do not allow; the message says why."""
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyPlan, SurveyReport
@@ -20,7 +21,7 @@ from surveys.services.plans import mark_node_done
 TEXT_FIELDS = ("findings", "conclusions", "recommendations")
 
 
-class ReportError(Exception):
+class ReportError(DomainError):
     """A report change the rules do not allow; the message says why."""
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cxcenter.errors import DomainError
 from cxcenter.models import User
 from cxcenter.prepared import PreparedStatement
 from cxcenter.roles import ensure_role
@@ -21,7 +22,7 @@ from surveys.selectors.distribution import survey_link
 from surveys.selectors.index import scoring_tree_for
 
 
-class SurveyClosed(Exception):
+class SurveyClosed(DomainError):
     """The link can no longer take answers: already answered, past its deadline, or the survey is closed."""
 
     def __init__(self, reason: str):

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
+from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import Answer, Question, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
@@ -14,7 +15,7 @@ from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
 SUMMARY_AUTHORS = PLAN_AUTHORS
 
 
-class SummaryError(Exception):
+class SummaryError(DomainError):
     """A summary change the rules do not allow; the message says why."""
 
 

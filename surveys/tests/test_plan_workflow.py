@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cxcenter.models import Role, TimelineEntry
 from cxcenter.selectors import timeline_for
-from cxcenter.workflow import InvalidTransition
+from cxcenter.workflow import CommentRequired, InvalidTransition
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
 from surveys.selectors.plans import milestone_progress
 from surveys.services import plans as services
@@ -122,7 +122,7 @@ def test_only_a_director_decides(plan, supervisor, specialist, persona):
 
 def test_returning_needs_a_comment(plan, supervisor, director):
     services.submit_plan(plan_id=plan.pk, actor=supervisor)
-    with pytest.raises(ValueError):
+    with pytest.raises(CommentRequired):
         services.return_plan(plan_id=plan.pk, actor=director, comment=" ")
 
 

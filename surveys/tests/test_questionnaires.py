@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from cxcenter.models import Role, TimelineEntry
 from cxcenter.selectors import timeline_for
-from cxcenter.workflow import InvalidTransition
+from cxcenter.workflow import CommentRequired, InvalidTransition
 from surveys import questionnaire_templates
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
 from surveys.models import Choice, Question, Questionnaire, Section, SurveyPlan
@@ -305,7 +305,7 @@ def test_only_a_director_decides(plan, supervisor, persona):
 def test_returning_needs_a_comment_and_a_returned_questionnaire_is_edited_and_resubmitted(plan, supervisor, director):
     questionnaire = one_of_each_kind(plan, supervisor)
     services.submit_questionnaire(questionnaire_id=questionnaire.pk, actor=supervisor)
-    with pytest.raises(ValueError, match="comment"):
+    with pytest.raises(CommentRequired, match="comment"):
         services.return_questionnaire(questionnaire_id=questionnaire.pk, actor=director, comment=" ")
     services.return_questionnaire(questionnaire_id=questionnaire.pk, actor=director, comment="请补充价格问题")
     services.add_section(questionnaire_id=questionnaire.pk, actor=supervisor, title="产品价格")

@@ -1,21 +1,21 @@
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import CommentForm, state_change_view
+from cxcenter.errors import DomainError
 from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
-from cxcenter.workflow import InvalidTransition
 from surveys.exports import budget_workbook
-from surveys.forms import ActualAmountForm, BudgetLineForm, DecisionForm
+from surveys.forms import ActualAmountForm, BudgetLineForm
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import budgets as selectors
 from surveys.services import budgets as services
 from surveys.services.budgets import ACTUAL_RECORDERS, BudgetError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (BudgetError, InvalidTransition)
 
 
 @role_required(*SURVEY_READERS)
@@ -33,7 +33,7 @@ def budget_detail(request, plan_pk):
             "actions": selectors.budget_actions(request.user, budget),
             "timeline": timeline,
             "return_comment": return_comment(budget, timeline),
-            "decision_form": DecisionForm(),
+            "decision_form": CommentForm(),
         },
     )
 
@@ -50,7 +50,7 @@ def budget_line_add(request, plan_pk):
     if form.is_valid():
         try:
             services.add_budget_line(budget_id=budget.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Budget line added."))
@@ -71,7 +71,7 @@ def budget_line_edit(request, plan_pk, pk):
     if form.is_valid():
         try:
             services.update_budget_line(line_id=line.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Budget line saved."))
@@ -86,7 +86,7 @@ def budget_line_remove(request, plan_pk, pk):
     line = selectors.get_budget_line_for(request.user, plan_pk, pk)
     try:
         services.remove_budget_line(line_id=line.pk, actor=request.user)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Budget line removed."))
@@ -100,7 +100,7 @@ def budget_actual(request, plan_pk, pk):
     if form.is_valid():
         try:
             services.record_actual_amount(line_id=line.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Actual amount recorded."))
@@ -109,24 +109,7 @@ def budget_actual(request, plan_pk, pk):
     return render(request, "surveys/budgetline_actual.html", context)
 
 
-def budget_action(service, success_message, *, with_comment: bool = False):
-    """A POST-only view that runs one state change on a budget and reports the outcome."""
-
-    @require_POST
-    def view(request, plan_pk):
-        budget = selectors.get_plain_budget_for(request.user, plan_pk)
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
-        try:
-            service(budget_id=budget.pk, actor=request.user, **extra)
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, str(success_message))
-        return redirect(budget)
-
-    return view
+budget_action = partial(state_change_view, load=selectors.get_plain_budget_for, id_name="budget_id")
 
 
 budget_submit = role_required(*PLAN_AUTHORS)(

@@ -1,11 +1,14 @@
 """Staff pages of open surveys: the list, one survey with its QR code, the printable card for the reception desk."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import state_change_view
 from cxcenter.roles import role_required
 from cxcenter.selectors import timeline_for
 from surveys.exports import qr_code_response
@@ -49,21 +52,12 @@ def open_survey_detail(request, pk):
     return render(request, "surveys/opensurvey_detail.html", context)
 
 
-def open_survey_action(service, success_message):
-    """A POST-only view that closes or reopens an open survey and reports the outcome."""
-
-    @require_POST
-    def view(request, pk):
-        open_survey = selectors.get_open_survey_for(request.user, pk)
-        try:
-            service(open_survey_id=open_survey.pk, actor=request.user)
-        except OpenSurveyError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, success_message % {"title": open_survey.title})
-        return redirect("surveys:opensurvey-detail", open_survey.pk)
-
-    return view
+open_survey_action = partial(
+    state_change_view,
+    load=selectors.get_open_survey_for,
+    id_name="open_survey_id",
+    back=lambda open_survey: reverse("surveys:opensurvey-detail", args=[open_survey.pk]),
+)
 
 
 open_survey_close = role_required(*OPEN_SURVEY_KEEPERS)(

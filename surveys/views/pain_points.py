@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cxcenter.errors import DomainError
 from cxcenter.exports import workbook_response
 from cxcenter.roles import has_role, role_required
 from cxcenter.selectors import timeline_for
-from cxcenter.workflow import InvalidTransition
 from surveys.forms import (
     PainPointCreateForm,
     PainPointForm,
@@ -23,9 +23,6 @@ from surveys.permissions import SURVEY_READERS
 from surveys.selectors import pain_points as selectors
 from surveys.services import pain_points as services
 from surveys.services.pain_points import PAIN_POINT_EDITORS, PainPointError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (PainPointError, InvalidTransition, ValueError)
 
 
 @role_required(*SURVEY_READERS)
@@ -94,7 +91,7 @@ def from_source(request, *, answer=None, problem=None, initial: dict, context: d
                 pain_point = existing
             else:
                 pain_point = services.create_pain_point(actor=request.user, **fields, **source)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Added to the pain-point library."))
@@ -137,7 +134,7 @@ def painpoint_edit(request, pk):
     if form.is_valid():
         try:
             services.update_pain_point(pain_point_id=pain_point.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Pain point saved."))
@@ -154,7 +151,7 @@ def painpoint_add_source(request, pk):
     if form.is_valid():
         try:
             services.add_pain_point_source(pain_point_id=pain_point.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Source added: the frequency went up by one."))
@@ -173,7 +170,7 @@ def painpoint_status(request, pk):
         return redirect(pain_point)
     try:
         services.change_pain_point_status(pain_point_id=pain_point.pk, actor=request.user, **form.cleaned_data)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Status changed."))
@@ -192,7 +189,7 @@ def painpoint_merge(request, pk):
             services.merge_pain_points(
                 source_id=pain_point.pk, target_id=target.pk, actor=request.user, comment=form.cleaned_data["comment"]
             )
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(pain_point)
         messages.success(request, _("Merged into “%(target)s”.") % {"target": target})

@@ -1,24 +1,22 @@
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import CommentForm, state_change_view
 from cxcenter.roles import has_role, role_required
 from cxcenter.selectors import return_comment, timeline_for
-from cxcenter.workflow import InvalidTransition
 from surveys import exports
-from surveys.forms import DecisionForm, MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
+from surveys.forms import MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
 from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import plans as selectors
 from surveys.selectors.archive import can_archive
 from surveys.selectors.reports import plan_reports
 from surveys.services import plans as services
 from surveys.services.plans import PlanError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (PlanError, InvalidTransition, ValueError)
 
 
 @role_required(*SURVEY_READERS)
@@ -69,7 +67,7 @@ def plan_detail(request, pk):
             "actions": selectors.plan_actions(request.user, plan),
             "timeline": timeline,
             "return_comment": return_comment(plan, timeline),
-            "decision_form": DecisionForm(),
+            "decision_form": CommentForm(),
             "reports": plan_reports(request.user, plan),
             "can_archive": can_archive(request.user, plan),
         },
@@ -94,24 +92,7 @@ def plan_edit(request, pk):
     return render(request, "surveys/surveyplan_form.html", {"form": form, "plan": plan})
 
 
-def plan_action(service, success_message: str, *, with_comment: bool = False):
-    """A POST-only view that runs one state change on a plan and reports the outcome."""
-
-    @require_POST
-    def view(request, pk):
-        plan = selectors.get_plan_for(request.user, pk)
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
-        try:
-            service(plan_id=plan.pk, actor=request.user, **extra)
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, success_message)
-        return redirect(plan)
-
-    return view
+plan_action = partial(state_change_view, load=selectors.get_plan_for, id_name="plan_id")
 
 
 plan_submit = role_required(*PLAN_AUTHORS)(

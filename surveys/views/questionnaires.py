@@ -1,4 +1,5 @@
 import json
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import state_change_view
+from cxcenter.errors import DomainError
 from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
-from cxcenter.workflow import InvalidTransition
 from surveys.forms import (
-    DecisionForm,
     QuestionForm,
     QuestionnaireCopyForm,
     QuestionnaireCreateForm,
@@ -32,9 +33,6 @@ from surveys.selectors import questionnaires as selectors
 from surveys.selectors.plans import get_plan_for
 from surveys.services import questionnaires as services
 from surveys.services.questionnaires import QuestionnaireError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (QuestionnaireError, InvalidTransition, ValueError)
 
 
 def frozen(request, questionnaire):
@@ -174,7 +172,7 @@ def questionnaire_edit(request, pk):
     if form.is_valid():
         try:
             services.update_questionnaire(questionnaire_id=questionnaire.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Questionnaire saved."))
@@ -182,24 +180,7 @@ def questionnaire_edit(request, pk):
     return render(request, "surveys/questionnaire_form.html", {"form": form, "questionnaire": questionnaire})
 
 
-def questionnaire_action(service, success_message: str, *, with_comment: bool = False):
-    """A POST-only view that runs one state change on a questionnaire and reports the outcome."""
-
-    @require_POST
-    def view(request, pk):
-        questionnaire = selectors.get_questionnaire_for(request.user, pk)
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
-        try:
-            result = service(questionnaire_id=questionnaire.pk, actor=request.user, **extra)
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-            return redirect(questionnaire)
-        messages.success(request, success_message)
-        return redirect(result)
-
-    return view
+questionnaire_action = partial(state_change_view, load=selectors.get_questionnaire_for, id_name="questionnaire_id")
 
 
 questionnaire_submit = role_required(*PLAN_AUTHORS)(
@@ -229,7 +210,7 @@ def section_create(request, pk):
     if form.is_valid():
         try:
             section = services.add_section(questionnaire_id=questionnaire.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(questionnaire)
         return redirect(builder_url(questionnaire.pk, f"section-{section.pk}"))
@@ -245,7 +226,7 @@ def section_edit(request, pk):
     if form.is_valid():
         try:
             services.update_section(section_id=section.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         return redirect(builder_url(section.questionnaire_id, f"section-{section.pk}"))
     context = {"form": form, "questionnaire": section.questionnaire, "section": section}
@@ -258,7 +239,7 @@ def section_move(request, pk):
     section = selectors.get_section_for(request.user, pk)
     try:
         services.move_section(section_id=section.pk, actor=request.user, direction=request.POST.get("direction", ""))
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect(builder_url(section.questionnaire_id, f"section-{section.pk}"))
 
@@ -269,7 +250,7 @@ def section_delete(request, pk):
     section = selectors.get_section_for(request.user, pk)
     try:
         services.delete_section(section_id=section.pk, actor=request.user)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Section “%(title)s” deleted with its questions.") % {"title": section.title})
@@ -285,7 +266,7 @@ def question_create(request, section_pk):
     if form.is_valid():
         try:
             question = services.add_question(section_id=section.pk, actor=request.user, **form.service_fields())
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
             return redirect(section.questionnaire)
         return redirect(builder_url(section.questionnaire_id, f"question-{question.pk}"))
@@ -303,7 +284,7 @@ def question_edit(request, pk):
     if form.is_valid():
         try:
             services.update_question(question_id=question.pk, actor=request.user, **form.service_fields())
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         return redirect(builder_url(questionnaire.pk, f"question-{question.pk}"))
     context = {"form": form, "questionnaire": questionnaire, "section": question.section, "question": question}
@@ -317,7 +298,7 @@ def question_move(request, pk):
     direction = request.POST.get("direction", "")
     try:
         services.move_question(question_id=question.pk, actor=request.user, direction=direction)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     return redirect(builder_url(question.section.questionnaire_id, f"question-{question.pk}"))
 
@@ -328,7 +309,7 @@ def question_delete(request, pk):
     question = selectors.get_question_for(request.user, pk)
     try:
         services.delete_question(question_id=question.pk, actor=request.user)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Question deleted."))

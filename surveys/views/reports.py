@@ -1,21 +1,20 @@
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import CommentForm, state_change_view
 from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
-from cxcenter.workflow import InvalidTransition
 from surveys import exports
-from surveys.forms import DecisionForm, SurveyReportForm
+from surveys.forms import SurveyReportForm
 from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import reports as selectors
 from surveys.services import reports as services
 from surveys.services.reports import ReportError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (ReportError, InvalidTransition, ValueError)
 
 
 @role_required(*PLAN_AUTHORS)
@@ -47,7 +46,7 @@ def report_detail(request, pk):
             "actions": selectors.report_actions(request.user, report),
             "timeline": timeline,
             "return_comment": return_comment(report, timeline),
-            "decision_form": DecisionForm(),
+            "decision_form": CommentForm(),
         },
     )
 
@@ -69,24 +68,7 @@ def report_edit(request, pk):
     return render(request, "surveys/surveyreport_form.html", {"form": form, "report": report, "plan": report.plan})
 
 
-def report_action(service, success_message, *, with_comment: bool = False):
-    """A POST-only view that runs one state change on a report and reports the outcome."""
-
-    @require_POST
-    def view(request, pk):
-        report = selectors.get_report_for(request.user, pk)
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
-        try:
-            service(report_id=report.pk, actor=request.user, **extra)
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, str(success_message))
-        return redirect(report)
-
-    return view
+report_action = partial(state_change_view, load=selectors.get_report_for, id_name="report_id")
 
 
 report_submit = role_required(*PLAN_AUTHORS)(

@@ -1,23 +1,23 @@
 """Staff pages of result summary tables (客户体验结果汇总表): the summary, its problems, the director's review."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cxcenter.decisions import state_change_view
+from cxcenter.errors import DomainError
 from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
-from cxcenter.workflow import InvalidTransition
-from surveys.forms import DecisionForm, ResultSummaryForm, SummaryProblemForm
+from surveys.forms import ResultSummaryForm, SummaryProblemForm
 from surveys.permissions import DECIDERS, SURVEY_READERS
 from surveys.selectors import summaries as selectors
 from surveys.selectors.results import get_questionnaire_for_results
 from surveys.services import summaries as services
 from surveys.services.summaries import SUMMARY_AUTHORS, SummaryError
-
-# Errors a user can cause by acting on a stale page or breaking a rule: shown as a message, never a 500.
-USER_ERRORS = (SummaryError, InvalidTransition, ValueError)
 
 
 def refused(request, summary):
@@ -92,7 +92,7 @@ def summary_edit(request, pk):
     if form.is_valid():
         try:
             services.update_summary(summary_id=summary.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Summary saved."))
@@ -129,7 +129,7 @@ def problem_add(request, pk):
     if form.is_valid():
         try:
             services.add_problem(summary_id=summary.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Problem added."))
@@ -154,7 +154,7 @@ def problem_edit(request, pk):
     if form.is_valid():
         try:
             services.update_problem(problem_id=problem.pk, actor=request.user, **form.cleaned_data)
-        except USER_ERRORS as error:
+        except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Problem saved."))
@@ -169,31 +169,14 @@ def problem_remove(request, pk):
     problem = selectors.get_problem_for(request.user, pk)
     try:
         services.remove_problem(problem_id=problem.pk, actor=request.user)
-    except USER_ERRORS as error:
+    except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Problem removed."))
     return redirect(problem.summary)
 
 
-def summary_action(service, success_message, *, with_comment: bool = False):
-    """A POST-only view that runs one state change on a summary and reports the outcome."""
-
-    @require_POST
-    def view(request, pk):
-        summary = selectors.get_plain_summary_for(request.user, pk)
-        form = DecisionForm(request.POST)
-        form.is_valid()
-        extra = {"comment": form.cleaned_data.get("comment", "")} if with_comment else {}
-        try:
-            service(summary_id=summary.pk, actor=request.user, **extra)
-        except USER_ERRORS as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, str(success_message))
-        return redirect(summary)
-
-    return view
+summary_action = partial(state_change_view, load=selectors.get_plain_summary_for, id_name="summary_id")
 
 
 summary_submit = role_required(*SUMMARY_AUTHORS)(
