@@ -18,8 +18,16 @@ from django.utils.translation import gettext_lazy as _
 from cxcenter.models import Department, User
 from cxcenter.roles import ensure_role, has_role
 from feedback.models import Attachment, Case, Referral, resolution_overdue, response_overdue
-from feedback.permissions import CASE_READERS, CASE_RECORDERS, CASE_SUPERVISORS, IMPROVEMENT_READERS, OWN_CASES_ONLY
-from feedback.services.cases import can_change, customer_email, only_own_customers
+from feedback.permissions import (
+    CASE_READERS,
+    CASE_RECORDERS,
+    CASE_SUPERVISORS,
+    IMPROVEMENT_READERS,
+    OWN_CASES_ONLY,
+    can_change,
+    only_own_customers,
+)
+from feedback.services.cases import customer_email
 
 CASE_NUMBER = re.compile(r"^\s*(?:FB\d{4}-)?0*(\d{1,12})\s*$", re.IGNORECASE)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})

@@ -20,8 +20,7 @@ from cxcenter.errors import DomainError
 from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import has_role
 from feedback.models import ActionProgress, Attachment, Case
-from feedback.permissions import IMPROVEMENT_DETAILERS
-from feedback.services.cases import can_change
+from feedback.permissions import IMPROVEMENT_DETAILERS, can_change
 
 PDF, PNG, JPEG, XLSX, DOCX, TEXT = "pdf", "png", "jpeg", "xlsx", "docx", "text"
 # extension → (kind, content type served)

@@ -26,7 +26,12 @@ from cxcenter.errors import DomainError
 from cxcenter.models import Customer, Department, Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from feedback.models import Case, Referral, new_confirmation_token
-from feedback.permissions import CASE_RECORDERS, CASE_SUPERVISORS, OWN_CASES_ONLY
+from feedback.permissions import (
+    CASE_RECORDERS,
+    CASE_SUPERVISORS,
+    ensure_can_change,
+    may_choose,
+)
 
 Status = Case.Status
 # A score at or below this is "not satisfied" and reopens the case.
@@ -45,33 +50,9 @@ class CaseError(DomainError):
 # --- who may act ---------------------------------------------------------------------------------------------
 
 
-def can_change(user, case: Case) -> bool:
-    """The owner or a supervisor/director may change a case (首问负责制)."""
-    return (user.is_authenticated and case.owner_id == user.pk and has_role(user, *CASE_RECORDERS)) or has_role(
-        user, *CASE_SUPERVISORS
-    )
-
-
-def ensure_can_change(actor: User, case: Case) -> None:
-    """Raise PermissionDenied unless the actor owns the case or supervises cases."""
-    if not can_change(actor, case):
-        raise PermissionDenied(_("Only the case's owner or a CX supervisor or director may change this case."))
-
-
 def ensure_open(case: Case) -> None:
     if not case.is_open:
         raise CaseError(_("The case is closed; reopen it first."))
-
-
-def only_own_customers(user) -> bool:
-    """Account managers pick from their own customers only, unless they also hold an office role."""
-    return has_role(user, Role.ACCOUNT_MANAGER) and not has_role(
-        user, *(role for role in CASE_RECORDERS if role not in OWN_CASES_ONLY)
-    )
-
-
-def may_choose(user, customer: Customer) -> bool:
-    return not only_own_customers(user) or customer.account_manager_id == user.pk
 
 
 def sla_deadlines(severity: str, received_at: datetime.datetime) -> tuple[datetime.datetime, datetime.datetime]:

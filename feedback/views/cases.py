@@ -28,7 +28,7 @@ from feedback.forms import (
     ReferralReplyForm,
 )
 from feedback.models import Case, Referral
-from feedback.permissions import CASE_READERS, CASE_RECORDERS, CASE_SUPERVISORS
+from feedback.permissions import CASE_READERS, CASE_RECORDERS, CASE_SUPERVISORS, ensure_can_change
 from feedback.selectors import cases as selectors
 from feedback.services import attachments as attachment_services
 from feedback.services import cases as services
@@ -128,7 +128,7 @@ def refused(request, case, message: str, **forms):
 @role_required(*CASE_RECORDERS)
 def case_edit(request, pk):
     case = selectors.get_case_for(request.user, pk)
-    services.ensure_can_change(request.user, case)
+    ensure_can_change(request.user, case)
     form = CaseForm(request.POST or None, instance=case, customers=selectors.customer_choices(request.user))
     if form.is_valid():
         try:
@@ -164,7 +164,7 @@ def run(request, case, call, success_message, **forms):
 @role_required(*CASE_RECORDERS)
 def case_handling(request, pk):
     case = selectors.get_case_for(request.user, pk)
-    services.ensure_can_change(request.user, case)
+    ensure_can_change(request.user, case)
     form = CaseHandlingForm(request.POST, instance=case)
     if not form.is_valid():
         return refused(request, case, _("Please correct the handling below."), handling_form=form)

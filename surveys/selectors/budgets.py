@@ -10,8 +10,7 @@ from django.shortcuts import get_object_or_404
 from cxcenter.approvals import PendingApproval
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import BudgetLine, SurveyBudget, SurveyPlan
-from surveys.permissions import DECIDERS, SURVEY_READERS
-from surveys.services.budgets import ACTUAL_RECORDERS, can_edit_budget
+from surveys.permissions import ACTUAL_RECORDERS, DECIDERS, SURVEY_READERS, can_edit_budget
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 

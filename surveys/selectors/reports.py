@@ -14,7 +14,7 @@ from cxcenter.models import Customer, Role
 from cxcenter.roles import ensure_role, has_role
 from surveys import charts
 from surveys.models import Invitation, Questionnaire, Response, SummaryProblem, SurveyPlan, SurveyReport
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
+from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS, can_edit_report
 from surveys.selectors.results import QuestionnaireResults, questionnaire_results
 
 # A report is written once the director has approved the plan (DOMAIN §1, node 9).
@@ -98,16 +98,14 @@ def get_reportable_plan_for(user, plan_id: int) -> SurveyPlan:
     return get_object_or_404(SurveyPlan, pk=plan_id)
 
 
-def can_edit_report(user, report: SurveyReport) -> bool:
-    """The report's author, the plan's owner or a director, while the report is a draft or returned and the plan
-    is not archived (the service checks the same)."""
-    if report.plan.is_archived or not report.is_editable or not has_role(user, *PLAN_AUTHORS):
-        return False
-    return user.pk in (report.created_by_id, report.plan.owner_id) or has_role(user, Role.DIRECTOR)
+def report_editable_by(user, report: SurveyReport) -> bool:
+    """Whether the page offers the report's editing: a draft or returned report of a plan not archived, to those
+    who may change it (the service checks the same)."""
+    return not report.plan.is_archived and report.is_editable and can_edit_report(user, report)
 
 
 def report_actions(user, report: SurveyReport) -> ReportActions:
-    editable = can_edit_report(user, report)
+    editable = report_editable_by(user, report)
     return ReportActions(
         edit=editable,
         submit=editable,

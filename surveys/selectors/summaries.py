@@ -8,10 +8,9 @@ from django.shortcuts import get_object_or_404
 from cxcenter.approvals import PendingApproval
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import Answer, PainPointSource, Question, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
-from surveys.permissions import DECIDERS, SURVEY_READERS
+from surveys.permissions import DECIDERS, SUMMARY_AUTHORS, SURVEY_READERS, can_edit_summary
 from surveys.selectors.results import free_text_answers, questionnaire_results
 from surveys.services.pain_points import PAIN_POINT_EDITORS
-from surveys.services.summaries import SUMMARY_AUTHORS, can_edit_summary
 
 
 @dataclass(frozen=True)

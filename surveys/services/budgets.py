@@ -8,25 +8,17 @@ from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
 from cxcenter.errors import DomainError
-from cxcenter.models import Role, TimelineEntry, User
+from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import has_role
 from surveys.models import BudgetLine, PlanMilestone, SurveyBudget
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.permissions import ACTUAL_RECORDERS, DECIDERS, can_edit_budget, ensure_plan_not_archived
 from surveys.services.costs import refresh_cost_per_respondent
 from surveys.services.plans import mark_node_done
 from surveys.templatetags.surveys_format import yuan
 
-# Actual amounts come from the people who run the survey and pay its bills.
-ACTUAL_RECORDERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
-
 
 class BudgetError(DomainError):
     """A budget change the rules do not allow; the message says why."""
-
-
-def can_edit_budget(user: User, budget: SurveyBudget) -> bool:
-    """The plan's owner or a plan author may change the budget's lines and submit it."""
-    return user.is_authenticated and (budget.plan.owner_id == user.pk or has_role(user, *PLAN_AUTHORS))
 
 
 def ensure_can_edit_budget(actor: User, budget: SurveyBudget) -> None:

@@ -14,7 +14,7 @@ from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyPlan, SurveyReport
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.permissions import DECIDERS, PLAN_AUTHORS, can_edit_report, ensure_plan_not_archived
 from surveys.selectors.reports import REPORTABLE_PLAN_STATES, plan_problems
 from surveys.services.plans import mark_node_done
 
@@ -32,7 +32,7 @@ def ensure_can_edit_report(actor: User, report: SurveyReport) -> None:
     """
     ensure_role(actor, *PLAN_AUTHORS)
     ensure_plan_not_archived(report.plan)
-    if actor.pk not in (report.created_by_id, report.plan.owner_id) and not has_role(actor, Role.DIRECTOR):
+    if not can_edit_report(actor, report):
         raise PermissionDenied(_("Only the report's author, the plan's owner or the director may change it."))
     if not report.is_editable:
         raise ReportError(

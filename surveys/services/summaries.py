@@ -6,13 +6,12 @@ from django.utils.translation import gettext as _
 
 from cxcenter import notifications, workflow
 from cxcenter.errors import DomainError
-from cxcenter.models import Role, TimelineEntry, User
+from cxcenter.models import TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import Answer, Question, Questionnaire, ResultSummary, SummaryProblem, SurveyPlan
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.permissions import DECIDERS, SUMMARY_AUTHORS, can_edit_summary, ensure_plan_not_archived
 
 # Summaries are drafted by those who draft plans and questionnaires (DOMAIN §3).
-SUMMARY_AUTHORS = PLAN_AUTHORS
 
 
 class SummaryError(DomainError):
@@ -21,11 +20,6 @@ class SummaryError(DomainError):
 
 def plan_of(summary: ResultSummary) -> SurveyPlan:
     return SurveyPlan.objects.get(questionnaires__pk=summary.questionnaire_id)
-
-
-def can_edit_summary(user: User, summary: ResultSummary) -> bool:
-    """The author or a director changes a summary (the state is checked separately)."""
-    return has_role(user, *SUMMARY_AUTHORS) and (summary.created_by_id == user.pk or has_role(user, Role.DIRECTOR))
 
 
 def ensure_can_edit_summary(actor: User, summary: ResultSummary) -> None:

@@ -12,10 +12,10 @@ from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
 from surveys.exports import budget_workbook
 from surveys.forms import ActualAmountForm, BudgetLineForm
-from surveys.permissions import DECIDERS, PLAN_AUTHORS, SURVEY_READERS
+from surveys.permissions import ACTUAL_RECORDERS, DECIDERS, PLAN_AUTHORS, SURVEY_READERS
 from surveys.selectors import budgets as selectors
 from surveys.services import budgets as services
-from surveys.services.budgets import ACTUAL_RECORDERS, BudgetError
+from surveys.services.budgets import BudgetError
 
 
 @role_required(*SURVEY_READERS)

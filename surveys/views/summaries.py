@@ -13,11 +13,11 @@ from cxcenter.errors import DomainError
 from cxcenter.roles import role_required
 from cxcenter.selectors import return_comment, timeline_for
 from surveys.forms import ResultSummaryForm, SummaryProblemForm
-from surveys.permissions import DECIDERS, SURVEY_READERS
+from surveys.permissions import DECIDERS, SUMMARY_AUTHORS, SURVEY_READERS
 from surveys.selectors import summaries as selectors
 from surveys.selectors.results import get_questionnaire_for_results
 from surveys.services import summaries as services
-from surveys.services.summaries import SUMMARY_AUTHORS, SummaryError
+from surveys.services.summaries import SummaryError
 
 
 def refused(request, summary):
