@@ -12,11 +12,13 @@ class FeedbackConfig(AppConfig):
 
         from .dashboard import case_breaches_card
         from .permissions import CASE_READERS, IMPROVEMENT_READERS
-        from .services import cases
+        from .services import follow_up
 
         # The closed loop (DOMAIN §5): a poor survey answer opens a follow-up case.
-        hooks.response_stored.register(hooks.ResponseHook(wants=cases.wants_follow_up, follow=cases.queue_follow_up))
-        outbox.register_job(cases.FOLLOW_UP_JOB, cases.open_follow_up_case)
+        hooks.response_stored.register(
+            hooks.ResponseHook(wants=follow_up.wants_follow_up, follow=follow_up.queue_follow_up)
+        )
+        outbox.register_job(follow_up.FOLLOW_UP_JOB, follow_up.open_follow_up_case)
 
         dashboard.app_cards.register(case_breaches_card)
         menu = _("Feedback")

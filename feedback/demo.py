@@ -11,6 +11,7 @@ from cxcenter.models import Customer, Department
 from feedback.demo_improvements import seed_improvements
 from feedback.models import Case
 from feedback.services import cases as services
+from feedback.services import closure
 
 # subject, kind, channel, severity, hours since receipt, target state
 CASES = [
@@ -132,10 +133,10 @@ def move_to(case: Case, target: str, generator: random.Random, departments, user
         services.start_action(case_id=case.pk, actor=actor)
         return
     if target == "closed_direct":
-        services.close_without_confirmation(case_id=case.pk, actor=actor)
+        closure.close_without_confirmation(case_id=case.pk, actor=actor)
         return
-    services.send_resolution(case_id=case.pk, actor=actor)
+    closure.send_resolution(case_id=case.pk, actor=actor)
     if target == "awaiting":
         return
     score = 2 if target == "reopened" else generator.choice([3, 4, 5, 5])
-    services.record_phone_confirmation(case_id=case.pk, actor=actor, satisfaction=score, comment="")
+    closure.record_phone_confirmation(case_id=case.pk, actor=actor, satisfaction=score, comment="")

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
-from feedback.services import cases
+from feedback.services import deadlines
 
 
 @shared_task
 def flag_sla_breaches_task() -> int:
-    return cases.flag_sla_breaches()
+    return deadlines.flag_sla_breaches()

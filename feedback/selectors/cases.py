@@ -27,7 +27,7 @@ from feedback.permissions import (
     can_change,
     only_own_customers,
 )
-from feedback.services.cases import customer_email
+from feedback.services.closure import customer_email
 
 CASE_NUMBER = re.compile(r"^\s*(?:FB\d{4}-)?0*(\d{1,12})\s*$", re.IGNORECASE)
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})

@@ -13,7 +13,7 @@ from cxcenter.services import sweep_exports
 from cxcenter.tests.background import LIVE_BROKER, UNREACHABLE_BROKER, drain_queue
 from cxcenter.tests.factories import CustomerFactory
 from feedback.models import Case
-from feedback.services import cases as services
+from feedback.services import closure, follow_up
 from feedback.tests.factories import CaseFactory
 from feedback.tests.test_cases import committed, record, to_awaiting_customer
 from feedback.tests.test_public import NEW, form_data
@@ -40,7 +40,7 @@ def test_a_not_satisfied_customer_gets_an_answer_while_the_mail_server_refuses_a
     assert response.status_code == 200 and "Thank you" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING and case.customer_satisfaction == 1
-    [waiting] = OutboxMessage.objects.filter(template=services.REOPENED_EMAIL)
+    [waiting] = OutboxMessage.objects.filter(template=closure.REOPENED_EMAIL)
     assert waiting.state == State.PENDING and waiting.last_error.startswith("421")
     assert specialist.email not in smtp_server.per_address()
 
@@ -75,7 +75,7 @@ def test_a_poor_answer_given_while_the_broker_is_down_opens_its_case_once_it_is_
         response = answer_invitation(invitation, good_answers(questionnaire, Overall="5", Comments="The lid leaks."))
 
     assert not Case.objects.exists()
-    [job] = OutboxMessage.objects.filter(job=services.FOLLOW_UP_JOB)
+    [job] = OutboxMessage.objects.filter(job=follow_up.FOLLOW_UP_JOB)
     assert job.state == State.PENDING and job.payload == {"response_id": response.pk}
 
     broker.point_at(LIVE_BROKER)

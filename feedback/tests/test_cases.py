@@ -16,6 +16,7 @@ from cxcenter.models import ExportFile, OutboxMessage, Role, TimelineEntry
 from cxcenter.tests.factories import CustomerFactory, DepartmentFactory
 from feedback.models import Case, Referral
 from feedback.services import cases as services
+from feedback.services import closure
 from feedback.services.cases import CaseError
 from feedback.tests.factories import CaseFactory
 
@@ -54,7 +55,7 @@ def to_awaiting_customer(case, actor):
     services.start_investigation(case_id=case.pk, actor=actor)
     handle(case, actor)
     with committed():
-        return services.send_resolution(case_id=case.pk, actor=actor)
+        return closure.send_resolution(case_id=case.pk, actor=actor)
 
 
 def committed():
@@ -146,7 +147,7 @@ def test_closing_a_complaint_requires_cause_and_countermeasure(specialist):
     services.start_investigation(case_id=case.pk, actor=specialist)
     handle(case, specialist, cause="", countermeasure="")
     with pytest.raises(CaseError, match="cause analysis, the countermeasures"):
-        services.send_resolution(case_id=case.pk, actor=specialist)
+        closure.send_resolution(case_id=case.pk, actor=specialist)
     case.refresh_from_db()
     assert case.status == Case.Status.INVESTIGATING
 
@@ -184,7 +185,7 @@ def test_the_confirmation_email_speaks_the_customers_language(specialist, langua
 
 def test_the_confirmation_email_is_sent_once(specialist):
     case = to_awaiting_customer(record(specialist), specialist)
-    [row] = OutboxMessage.objects.filter(template=services.CONFIRMATION_EMAIL, object_id=case.pk)
+    [row] = OutboxMessage.objects.filter(template=closure.CONFIRMATION_EMAIL, object_id=case.pk)
     assert outbox.deliver(ids=[row.pk]) == 0  # handed over again: claimed and sent already
     assert len(mail.outbox) == 1
 
@@ -192,11 +193,11 @@ def test_the_confirmation_email_is_sent_once(specialist):
 def test_satisfied_customer_closes_the_case(specialist):
     case = to_awaiting_customer(record(specialist), specialist)
     case.refresh_from_db()
-    closed = services.confirm_resolution(token=case.confirmation_token, satisfaction=4, comment="Thanks")
+    closed = closure.confirm_resolution(token=case.confirmation_token, satisfaction=4, comment="Thanks")
     assert closed.status == Case.Status.CLOSED and closed.closed_at is not None
     assert closed.customer_satisfaction == 4
-    with pytest.raises(services.ConfirmationClosed):
-        services.confirm_resolution(token=case.confirmation_token, satisfaction=5)
+    with pytest.raises(closure.ConfirmationClosed):
+        closure.confirm_resolution(token=case.confirmation_token, satisfaction=5)
 
 
 def test_not_satisfied_reopens_and_tells_the_owner(specialist):
@@ -207,7 +208,7 @@ def test_not_satisfied_reopens_and_tells_the_owner(specialist):
     old_token = case.confirmation_token
     mail.outbox.clear()
     with committed():
-        reopened = services.confirm_resolution(token=old_token, satisfaction=2, comment="Still slow")
+        reopened = closure.confirm_resolution(token=old_token, satisfaction=2, comment="Still slow")
     reopened.refresh_from_db()
     assert reopened.status == Case.Status.INVESTIGATING
     assert reopened.reopened_count == 1
@@ -222,7 +223,7 @@ def test_not_satisfied_reopens_and_tells_the_owner(specialist):
 def test_without_email_the_owner_records_the_phone_answer(specialist):
     case = to_awaiting_customer(record(specialist, customer=CustomerFactory(email="")), specialist)
     assert mail.outbox == []
-    closed = services.record_phone_confirmation(case_id=case.pk, actor=specialist, satisfaction=5, comment="OK")
+    closed = closure.record_phone_confirmation(case_id=case.pk, actor=specialist, satisfaction=5, comment="OK")
     assert closed.status == Case.Status.CLOSED
     assert closed.confirmed_by_phone_by == specialist
 
@@ -240,10 +241,10 @@ def test_praise_closes_without_asking_but_a_complaint_does_not(specialist):
         countermeasure="",
         resolution="Thanked the customer.",
     )
-    assert services.close_without_confirmation(case_id=praise.pk, actor=specialist).status == Case.Status.CLOSED
+    assert closure.close_without_confirmation(case_id=praise.pk, actor=specialist).status == Case.Status.CLOSED
     complaint = record(specialist)
     with pytest.raises(CaseError):
-        services.close_without_confirmation(case_id=complaint.pk, actor=specialist)
+        closure.close_without_confirmation(case_id=complaint.pk, actor=specialist)
 
 
 def test_referral_with_reply_and_improvement_status(specialist):

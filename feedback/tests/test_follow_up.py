@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from cxcenter.models import Role
 from cxcenter.tests.factories import CustomerFactory
 from feedback.models import Case
-from feedback.services import cases as services
+from feedback.services import follow_up
 from surveys.services import responses
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import answer_invitation, good_answers, parsed, survey_questionnaire
@@ -63,8 +63,8 @@ def test_an_anonymous_survey_opens_nothing(supervisor):
 
 def test_running_the_job_twice_gives_one_case(questionnaire, supervisor):
     response, _callbacks = answer(invitation_for(questionnaire), Overall="5")
-    first = services.open_follow_up_case(response_id=response.pk)
-    second = services.open_follow_up_case(response_id=response.pk)
+    first = follow_up.open_follow_up_case(response_id=response.pk)
+    second = follow_up.open_follow_up_case(response_id=response.pk)
     assert first == second
     assert Case.objects.filter(survey_response=response).count() == 1
 
@@ -72,7 +72,7 @@ def test_running_the_job_twice_gives_one_case(questionnaire, supervisor):
 def test_the_task_ignores_an_anonymous_response(supervisor):
     questionnaire = survey_questionnaire(is_anonymous=True)
     response = answer_invitation(invitation_for(questionnaire), good_answers(questionnaire, Overall="5"))
-    assert services.open_follow_up_case(response_id=response.pk) is None
+    assert follow_up.open_follow_up_case(response_id=response.pk) is None
 
 
 def test_a_poor_answer_adds_only_its_job_to_answering(questionnaire, persona):

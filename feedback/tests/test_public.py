@@ -11,6 +11,7 @@ from django.urls import reverse
 from cxcenter.models import Role
 from feedback.models import Case
 from feedback.services import cases as services
+from feedback.services import closure
 from feedback.tests.factories import CaseFactory
 from feedback.views.public import STARTED_SALT
 
@@ -134,7 +135,7 @@ def awaiting(specialist, **fields):
         resolution="We replaced the part.",
     )
     with TestCase.captureOnCommitCallbacks(execute=True):
-        services.send_resolution(case_id=case.pk, actor=specialist)
+        closure.send_resolution(case_id=case.pk, actor=specialist)
     case.refresh_from_db()
     return case
 

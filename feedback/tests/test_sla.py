@@ -12,7 +12,7 @@ from django.utils import timezone
 from cxcenter.models import OutboxMessage, Role, User
 from cxcenter.rules import holds
 from feedback.models import Case, response_overdue
-from feedback.services import cases as services
+from feedback.services import deadlines
 from feedback.tasks import flag_sla_breaches_task
 from feedback.tests.factories import CaseFactory
 
@@ -86,7 +86,7 @@ def test_two_sweeps_at_once_send_one_email_per_person(persona):
     def sweep():
         barrier.wait()
         try:
-            results.append(services.flag_sla_breaches())
+            results.append(deadlines.flag_sla_breaches())
         finally:
             connection.close()
 

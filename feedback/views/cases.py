@@ -32,6 +32,7 @@ from feedback.permissions import CASE_READERS, CASE_RECORDERS, CASE_SUPERVISORS,
 from feedback.selectors import cases as selectors
 from feedback.services import attachments as attachment_services
 from feedback.services import cases as services
+from feedback.services import closure
 from feedback.services.attachments import AttachmentError
 from feedback.services.cases import CaseError
 
@@ -206,11 +207,11 @@ def case_take(request, pk):
 @role_required(*CASE_RECORDERS)
 def case_send_resolution(request, pk):
     case = selectors.get_case_for(request.user, pk)
-    if services.customer_email(case):
+    if closure.customer_email(case):
         done = _("Resolution sent: the customer is asked by e-mail whether they are satisfied.")
     else:
         done = _("Resolution recorded. Phone the customer, tell them the result and record their answer below.")
-    return run(request, case, lambda: services.send_resolution(case_id=case.pk, actor=request.user), done)
+    return run(request, case, lambda: closure.send_resolution(case_id=case.pk, actor=request.user), done)
 
 
 @require_POST
@@ -220,7 +221,7 @@ def case_close(request, pk):
     return run(
         request,
         case,
-        lambda: services.close_without_confirmation(case_id=case.pk, actor=request.user),
+        lambda: closure.close_without_confirmation(case_id=case.pk, actor=request.user),
         _("Case closed."),
     )
 
@@ -234,7 +235,7 @@ def case_phone_confirmation(request, pk):
         return refused(request, case, form_errors(form), answer_form=form)
 
     def record():
-        updated = services.record_phone_confirmation(case_id=case.pk, actor=request.user, **form.cleaned_data)
+        updated = closure.record_phone_confirmation(case_id=case.pk, actor=request.user, **form.cleaned_data)
         if updated.status != Case.Status.CLOSED:
             messages.warning(request, _("The customer is not satisfied: the case is open again."))
 
@@ -251,7 +252,7 @@ def case_reopen(request, pk):
     return run(
         request,
         case,
-        lambda: services.reopen_case(case_id=case.pk, actor=request.user, comment=form.cleaned_data["comment"]),
+        lambda: closure.reopen_case(case_id=case.pk, actor=request.user, comment=form.cleaned_data["comment"]),
         _("Case reopened."),
     )
 

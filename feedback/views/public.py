@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from feedback.forms import ConfirmationForm, PublicCaseForm
 from feedback.models import Case
 from feedback.services import cases as services
+from feedback.services import closure
 
 STARTED_SALT = "feedback.public-form.started"
 THANKS_SALT = "feedback.public-form.thanks"
@@ -117,8 +118,8 @@ def case_confirm(request, token):
         if not form.is_valid():
             return render(request, "feedback/public/case_confirm.html", {"case": case, "form": form}, status=400)
         try:
-            case = services.confirm_resolution(token=token, **form.cleaned_data)
-        except (services.ConfirmationClosed, Case.DoesNotExist):
+            case = closure.confirm_resolution(token=token, **form.cleaned_data)
+        except (closure.ConfirmationClosed, Case.DoesNotExist):
             return render(request, "feedback/public/link_used.html", status=410)
         except services.CaseError as error:
             form.add_error(None, str(error))
