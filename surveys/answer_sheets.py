@@ -6,8 +6,8 @@ A number is a string, so that it stays exact: a rating's rank (1 good … 5 poor
 position or the number typed. Choices are listed in the order given. Free-text answers are rows of their own
 (surveys.models.Answer).
 
-Results count the sheets in the database: SHEET_ROWS reads each sheet as rows `item` (item.key: the question's
-id, item.value: its answer as text), one query over all the questions of a questionnaire.
+Results count the sheets in the database: surveys.sql.SHEET_ROWS reads each sheet as rows `item` (item.key: the
+question's id, item.value: its answer as text), one query over all the questions of a questionnaire.
 """
 
 import json
@@ -53,7 +53,3 @@ class GivenAnswers:
             else:
                 numbers[int(question_id)] = answer
         return cls(numbers, choices, texts)
-
-
-# What follows `FROM <responses> AS response, ` to read their sheets as rows.
-SHEET_ROWS = "jsonb_each_text(response.answers) AS item"

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from cxcenter.figures import percent
 from cxcenter.filters import CustomerFilter
 from cxcenter.models import Customer
-from cxcenter.prepared import PreparedStatement
 from cxcenter.roles import ensure_role, has_role
 from cxcenter.selectors import customer_industries
 from surveys.models import Invitation, InvitationBatch, Questionnaire, SurveyPlan
 from surveys.permissions import MILESTONE_WORKERS, SURVEY_READERS
+from surveys.sql import SURVEY_LINK
 
 SENDABLE_PLAN_STATES = (SurveyPlan.Status.APPROVED, SurveyPlan.Status.IN_PROGRESS)
 WAITING_AFTER = datetime.timedelta(minutes=2)
@@ -309,20 +309,6 @@ class SurveyLink:
     questionnaire_id: int
     is_anonymous: bool
     language: str
-
-
-SURVEY_LINK = PreparedStatement(
-    "survey_link",
-    """
-    SELECT invitation.id, invitation.customer_id, invitation.answered_at IS NOT NULL,
-           batch.deadline <= CURRENT_TIMESTAMP, batch.questionnaire_id,
-           questionnaire.is_anonymous, questionnaire.language
-    FROM surveys_invitation AS invitation
-    JOIN surveys_invitationbatch AS batch ON batch.id = invitation.batch_id
-    JOIN surveys_questionnaire AS questionnaire ON questionnaire.id = batch.questionnaire_id
-    WHERE invitation.token = %(token)s
-    """,
-)
 
 
 def survey_link(token: str) -> SurveyLink | None:

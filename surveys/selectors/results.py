@@ -23,12 +23,13 @@ from cxcenter.models import Customer
 from cxcenter.roles import ensure_role
 from surveys import charts
 from surveys.answer_scales import PRICE_BANDS, RATING_SCALE
-from surveys.answer_sheets import SHEET_ROWS, read_answer
+from surveys.answer_sheets import read_answer
 from surveys.models import Answer, IndexFactor, Invitation, InvitationBatch, Question, Questionnaire, Response
 from surveys.permissions import SURVEY_READERS
 from surveys.scoring import RATING_RANKS, RECOMMEND_MAX, answer_score, factor_scores
 from surveys.selectors.index import scoring_tree_for
 from surveys.selectors.responses import DATE_INPUT
+from surveys.sql import SHEET_ROWS
 
 PERCENT = Decimal("0.1")
 FIGURE = Decimal("0.01")

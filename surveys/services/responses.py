@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from cxcenter.errors import DomainError
 from cxcenter.models import User
-from cxcenter.prepared import PreparedStatement
 from cxcenter.roles import ensure_role
 from surveys import hooks
 from surveys.answer_sheets import answer_sheet
@@ -20,6 +19,7 @@ from surveys.permissions import MILESTONE_WORKERS
 from surveys.scoring import answer_score, satisfaction_index
 from surveys.selectors.distribution import survey_link
 from surveys.selectors.index import scoring_tree_for
+from surveys.sql import CLAIM_AND_STORE
 
 
 class SurveyClosed(DomainError):
@@ -83,41 +83,6 @@ def why_not_stored(token: str, questionnaire_id: int, *, before_deadline: bool) 
     if before_deadline and link.is_expired and not link.is_answered:
         return SurveyClosed(EXPIRED)
     return SurveyClosed(ANSWERED)
-
-
-CLAIM_AND_STORE = PreparedStatement(
-    "claim_and_store_response",
-    """
-    WITH link AS (
-        SELECT invitation.id, questionnaire.is_anonymous
-        FROM surveys_invitation AS invitation
-        JOIN surveys_invitationbatch AS batch ON batch.id = invitation.batch_id
-        JOIN surveys_questionnaire AS questionnaire ON questionnaire.id = batch.questionnaire_id
-        WHERE invitation.token = %(token)s AND batch.questionnaire_id = %(questionnaire_id)s::bigint
-            AND (batch.deadline > %(now)s OR NOT %(before_deadline)s::boolean)
-    ), claimed AS (
-        UPDATE surveys_invitation AS invitation
-        SET answered_at = %(now)s, opened_at = COALESCE(invitation.opened_at, %(now)s)
-        FROM link
-        WHERE invitation.id = link.id AND invitation.answered_at IS NULL
-        RETURNING CASE WHEN link.is_anonymous THEN NULL ELSE invitation.id END AS invitation_id,
-            CASE WHEN link.is_anonymous THEN NULL ELSE invitation.customer_id END AS customer_id
-    ), response AS (
-        INSERT INTO surveys_response (questionnaire_id, invitation_id, customer_id, open_survey_id,
-            browser_key, source, entered_by_id, submitted_at, satisfaction_index, answers)
-        SELECT %(questionnaire_id)s::bigint, claimed.invitation_id, claimed.customer_id, NULL,
-            '', %(source)s::varchar, %(entered_by_id)s::bigint, %(now)s, %(satisfaction_index)s::numeric,
-            %(answers)s::jsonb
-        FROM claimed
-        RETURNING id, invitation_id, customer_id
-    ), text_answers AS (
-        INSERT INTO surveys_answer (response_id, question_id, text)
-        SELECT response.id, answer.question_id, answer.text
-        FROM response, jsonb_to_recordset(%(texts)s::jsonb) AS answer (question_id bigint, text text)
-    )
-    SELECT id, invitation_id, customer_id FROM response
-    """,
-)
 
 
 def claim_and_store(token: str, response: Response, answers: list[ParsedAnswer], *, before_deadline: bool) -> bool:
