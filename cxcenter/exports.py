@@ -1,6 +1,7 @@
 """Excel exports: one helper writes every workbook so every cell is neutralised the same way."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 
 from django.http import HttpResponse
@@ -10,8 +11,27 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .customer_import import COLUMNS, column_label
+from .registry import Registry
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class ExportBuilder:
+    """A kind of large export built by a task: `build(export_file, path)` writes it and returns its row count."""
+
+    kind: str
+    build: Callable
+
+
+# Apps register their large exports' builders in AppConfig.ready().
+export_builders: Registry[ExportBuilder] = Registry("export builders")
+
+
+def builder_for(kind: str) -> Callable | None:
+    return next((entry.build for entry in export_builders if entry.kind == kind), None)
+
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 

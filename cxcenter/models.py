@@ -213,7 +213,7 @@ class ExportFile(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    # What to build: a key of settings.CX_EXPORT_BUILDERS, and what the builder needs (ids, filters).
+    # What to build: a kind registered in cxcenter.exports.export_builders, and what it needs (ids, filters).
     kind = models.CharField(_("kind"), max_length=50)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)

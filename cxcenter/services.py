@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from . import workflow
+from .exports import builder_for
 from .models import Customer, Department, ExportFile, Role, TimelineEntry, User
 from .queue import enqueue
 from .roles import CUSTOMER_EDITORS, DEPARTMENT_EDITORS, ensure_role, has_role
@@ -107,10 +107,10 @@ def request_export(
     """Queue a large export for a task; the requester fetches the file from its page when it is ready.
 
     The caller checks that the actor may read what is exported; `readers` are the roles that may, kept with
-    the export so the file is refused to a requester who lost them since. Raises ValueError for a kind missing
-    from settings.CX_EXPORT_BUILDERS.
+    the export so the file is refused to a requester who lost them since. Raises ValueError for a kind no app
+    registered (cxcenter.exports.export_builders).
     """
-    if kind not in settings.CX_EXPORT_BUILDERS:
+    if builder_for(kind) is None:
         raise ValueError(f"No export builder for {kind!r}.")
     export = ExportFile.objects.create(
         kind=kind, params={**params, "readers": list(readers)}, filename=filename, title=title[:200], requested_by=actor
@@ -129,7 +129,7 @@ def build_export(*, export_id: int) -> ExportFile:
     export = ExportFile.objects.get(pk=export_id)
     if export.status != ExportFile.Status.PENDING:
         return export
-    builder = import_string(settings.CX_EXPORT_BUILDERS[export.kind])
+    builder = builder_for(export.kind)
     relative = Path(EXPORT_FOLDER) / f"{export.pk}-{secrets.token_hex(8)}{Path(export.filename).suffix}"
     target = Path(settings.PRIVATE_ROOT) / relative
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -212,11 +212,6 @@ CX_IMPORT_MAX_ROWS = 5000
 CX_EXPORT_DIRECT_MAX_ROWS = env.int("CX_EXPORT_DIRECT_MAX_ROWS", default=2000)
 CX_EXPORT_KEEP_DAYS = env.int("CX_EXPORT_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["sweep-exports"] = {"task": "cxcenter.tasks.sweep_exports_task", "schedule": 60 * 60}
-# Export kinds built by a task: kind → builder(export_file, path) returning the number of rows written.
-CX_EXPORT_BUILDERS = {
-    "survey_responses": "surveys.exports.build_responses_export",
-    "feedback_cases": "feedback.exports.build_cases_export",
-}
 # Open (QR) surveys: at most this many submissions from one client address per window (seconds).
 # Feedback deadlines by severity, in calendar hours from receipt: (respond within, resolve within).
 CX_CASE_SLA_HOURS = {

@@ -12,7 +12,7 @@ from cxcenter.exports import XLSX_TYPE, safe_cell, workbook_response, write_work
 from cxcenter.models import ExportFile
 from feedback.selectors.cases import case_export_rows, case_filter
 
-# The kind of a large case-list export built by a task (a key of settings.CX_EXPORT_BUILDERS).
+# The kind of a large case-list export built by a task (registered in FeedbackConfig.ready()).
 CASES_EXPORT = "feedback_cases"
 
 CASE_COLUMNS = [

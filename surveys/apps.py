@@ -7,9 +7,11 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
-        from cxcenter import approvals, context_processors, dashboard
+        from cxcenter import approvals, context_processors, dashboard, demo, exports
 
+        from . import demo as surveys_demo
         from .dashboard import milestones_card
+        from .exports import RESPONSES_EXPORT, build_responses_export
         from .permissions import OPEN_SURVEY_KEEPERS, SURVEY_READERS
         from .selectors import budgets, plans, questionnaires, reports, summaries
 
@@ -19,6 +21,8 @@ class SurveysConfig(AppConfig):
         approvals.register(reports.reports_awaiting_decision)
         approvals.register(summaries.summaries_awaiting_decision)
         dashboard.app_cards.register(milestones_card)
+        exports.export_builders.register(exports.ExportBuilder(RESPONSES_EXPORT, build_responses_export))
+        demo.seeders.register(surveys_demo.seed)
         menu = _("Surveys")
         context_processors.register(menu, _("Survey plans"), "surveys:plan-list", SURVEY_READERS)
         context_processors.register(menu, _("Questionnaires"), "surveys:questionnaire-list", SURVEY_READERS)

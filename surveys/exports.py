@@ -267,8 +267,12 @@ def responses_workbook(questionnaire: Questionnaire, responses: QuerySet[Respons
     return response
 
 
+# The kind of a large responses export built by a task (registered in SurveysConfig.ready()).
+RESPONSES_EXPORT = "survey_responses"
+
+
 def build_responses_export(export: ExportFile, path) -> int:
-    """The task's builder for a large responses export (settings.CX_EXPORT_BUILDERS["survey_responses"]).
+    """The task's builder for a large responses export (registered in SurveysConfig.ready()).
 
     Reads the questionnaire and the list's filters from the export's params; headers and source labels come in
     the requester's language.

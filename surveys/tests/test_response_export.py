@@ -17,7 +17,6 @@ from surveys.models import Response
 from surveys.permissions import SURVEY_READERS
 from surveys.tests.factories import InvitationBatchFactory, InvitationFactory
 from surveys.tests.response_builders import answer_invitation, good_answers, survey_questionnaire
-from surveys.views.responses import EXPORT_KIND
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +153,7 @@ def large_export(as_user, director, questionnaire, settings, django_capture_on_c
 
 def test_a_large_export_is_built_by_the_task_into_a_private_file(large_export, director, private_root):
     assert large_export.status == ExportFile.Status.READY
-    assert large_export.kind == EXPORT_KIND and large_export.requested_by == director
+    assert large_export.kind == exports.RESPONSES_EXPORT and large_export.requested_by == director
     assert large_export.row_count == 3
     assert large_export.expires_at > timezone.now()
     path = private_root / large_export.file_path
@@ -177,7 +176,7 @@ def test_the_requester_sees_the_state_and_downloads_the_file(as_user, director, 
 
 def test_a_pending_export_page_polls_until_ready(as_user, director, questionnaire):
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND,
+        kind=exports.RESPONSES_EXPORT,
         params={"readers": list(SURVEY_READERS), "questionnaire": questionnaire.pk},
         filename="x.xlsx",
         requested_by=director,
@@ -216,7 +215,7 @@ def test_an_expired_export_is_no_longer_served_and_is_swept(as_user, director, l
 
 def test_a_failing_build_is_recorded_and_raised(director):
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND,
+        kind=exports.RESPONSES_EXPORT,
         params={"readers": list(SURVEY_READERS), "questionnaire": 999999},
         filename="x.xlsx",
         requested_by=director,
@@ -233,7 +232,7 @@ def test_a_failing_build_is_recorded_and_raised(director):
 def test_the_sweep_builds_an_export_whose_message_was_lost(director, questionnaire, private_root):
     answered(questionnaire, 1)
     export = ExportFile.objects.create(
-        kind=EXPORT_KIND,
+        kind=exports.RESPONSES_EXPORT,
         params={"readers": list(SURVEY_READERS), "questionnaire": questionnaire.pk},
         filename="lost.xlsx",
         requested_by=director,

@@ -12,6 +12,7 @@ from cxcenter import services as core_services
 from cxcenter.roles import role_required
 from surveys import exports
 from surveys.answers import parse_answers
+from surveys.exports import RESPONSES_EXPORT
 from surveys.forms import PaperEntryForm
 from surveys.permissions import MILESTONE_WORKERS, SURVEY_READERS
 from surveys.selectors import pain_points
@@ -19,8 +20,6 @@ from surveys.selectors import responses as selectors
 from surveys.selectors.questionnaires import questionnaire_outline
 from surveys.services import responses as services
 from surveys.services.responses import SurveyClosed
-
-EXPORT_KIND = "survey_responses"
 
 
 @role_required(*SURVEY_READERS)
@@ -53,7 +52,7 @@ def response_export(request, pk):
         return exports.responses_workbook(questionnaire, responses)
     export = core_services.request_export(
         actor=request.user,
-        kind=EXPORT_KIND,
+        kind=RESPONSES_EXPORT,
         params={
             "questionnaire": questionnaire.pk,
             "filters": selectors.export_filters(response_filter),

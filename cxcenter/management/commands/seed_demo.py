@@ -1,16 +1,14 @@
 """Load the demo organisation: a user per role, departments, 50 customers, then each app's demo data. Idempotent."""
 
 import random
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils.module_loading import module_has_submodule
 
+from cxcenter import demo
 from cxcenter.models import Customer, Department, Role, User
 
 DEMO_PASSWORD = "cx-demo-2026"  # noqa: S105 (published demo password)
@@ -96,10 +94,8 @@ class Command(BaseCommand):
             f"Demo data ready: {len(users)} users, {len(departments)} departments, "
             f"{created} new customers ({Customer.objects.count()} in all)."
         )
-        for app in apps.get_app_configs():
-            # Each domain app seeds its own demo data from its `demo` module, if it has one.
-            if module_has_submodule(app.module, "demo"):
-                import_module(f"{app.name}.demo").seed(users=users, stdout=self.stdout)
+        for seed in demo.seeders:
+            seed(users=users, stdout=self.stdout)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login, (role, display_name, _department, _language) in DEMO_USERS.items():
             self.stdout.write(f"  {login:<11} {Role(role).label}  —  {display_name}")
