@@ -13,6 +13,8 @@ SUMMARY_AUTHORS = PLAN_AUTHORS
 # Actual amounts come from the invoices the CX office keeps.
 ACTUAL_RECORDERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
 MILESTONE_WORKERS = (Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR)
+# The CX office files completed plans in the archive (node 10).
+ARCHIVISTS = MILESTONE_WORKERS
 # Open (QR) surveys are run by the CX office and at the experience centres' reception desks.
 OPEN_SURVEY_KEEPERS = (
     Role.SPECIALIST,
@@ -45,3 +47,13 @@ def can_edit_report(user, report) -> bool:
     if not has_role(user, *PLAN_AUTHORS):
         return False
     return user.pk in (report.created_by_id, report.plan.owner_id) or has_role(user, Role.DIRECTOR)
+
+
+def can_edit_plan(user, plan) -> bool:
+    """The plan's owner, or a director, with a plan author's role (the state and the archive are checked separately)."""
+    return has_role(user, *PLAN_AUTHORS) and (plan.owner_id == user.pk or has_role(user, Role.DIRECTOR))
+
+
+def can_archive(user, plan) -> bool:
+    """Whether "Archive" is offered: a completed plan, to the CX office (the service says why otherwise)."""
+    return plan.status == plan.Status.COMPLETED and has_role(user, *ARCHIVISTS)

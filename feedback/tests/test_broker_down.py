@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -89,14 +88,18 @@ def test_a_poor_answer_given_while_the_broker_is_down_opens_its_case_once_it_is_
     assert outbox.sweep() == 0 and Case.objects.count() == 1
 
 
-def test_the_public_form_answers_while_the_broker_is_down(client, persona, broker):
+def test_the_public_form_answers_while_redis_is_down(client, persona, broker, settings, caplog):
+    """Redis is the broker and the cache of the form's rate limit: with it down the customer is still heard."""
     persona("duty", Role.SUPERVISOR)
-    cache.clear()
     broker.point_at(UNREACHABLE_BROKER)
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": UNREACHABLE_BROKER}
+    }
     with committed():
         response = client.post(NEW, form_data())
     assert response.status_code == 302
     assert Case.objects.get().subject == "Delivery three days late"
+    assert "Rate limit feedback-form not counted" in caplog.text
 
 
 def test_an_export_asked_for_while_the_broker_is_down_is_built_once_it_is_back(

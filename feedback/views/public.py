@@ -2,11 +2,9 @@
 
 import time
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from cxcenter.ratelimit import within_rate_limit
 from feedback.forms import ConfirmationForm, PublicCaseForm
 from feedback.models import Case
 from feedback.services import cases as services
@@ -57,7 +56,9 @@ def case_new(request):
     """The public feedback form (/c/new/): anyone may write; a few messages per address and window."""
     if request.method != "POST":
         return form_page(request, PublicCaseForm())
-    if not within_rate_limit(request):
+    if not within_rate_limit(
+        request, "feedback-form", limit=settings.CX_FEEDBACK_FORM_MAX_POSTS, window=settings.CX_FEEDBACK_FORM_WINDOW
+    ):
         page = render(request, "feedback/public/too_many.html", status=429)
         page["Retry-After"] = str(settings.CX_FEEDBACK_FORM_WINDOW)
         return page
@@ -141,20 +142,3 @@ def confirmation_case(token: str) -> Case | None:
         )
     except Case.DoesNotExist:
         return None
-
-
-def within_rate_limit(request) -> bool:
-    """Count one submission of the form from the client's address; False once past the window's limit.
-
-    A fixed window in the shared cache, like the open surveys, so every web worker counts against one limit.
-    """
-    key = f"feedback-form-posts:{get_client_ip_address(request) or 'unknown'}"
-    window = settings.CX_FEEDBACK_FORM_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window ended between add() and incr(): this submission opens a new one.
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.CX_FEEDBACK_FORM_MAX_POSTS

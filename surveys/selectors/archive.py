@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from cxcenter.roles import ensure_role, has_role
+from cxcenter.roles import ensure_role
 from surveys.models import ArchiveSequence, Questionnaire, SurveyPlan, SurveyReport
-from surveys.permissions import MILESTONE_WORKERS, SURVEY_READERS
+from surveys.permissions import SURVEY_READERS
 
 
 def archive_years() -> list[tuple[str, str]]:
@@ -60,8 +60,3 @@ def archive_page(user, params, page_number, per_page: int):
     ensure_role(user, *SURVEY_READERS)
     archive = ArchiveFilter(params, queryset=archive_queryset())
     return archive, Paginator(archive.qs, per_page).get_page(page_number)
-
-
-def can_archive(user, plan: SurveyPlan) -> bool:
-    """Whether to offer "Archive": a completed plan, to the CX office (node 10; the service checks the same)."""
-    return plan.status == SurveyPlan.Status.COMPLETED and has_role(user, *MILESTONE_WORKERS)

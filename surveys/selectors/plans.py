@@ -17,7 +17,7 @@ from cxcenter.models import Role, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyPlan
 from surveys.models.plans import FINISHED_STATES, plan_overdue
-from surveys.permissions import SURVEY_READERS
+from surveys.permissions import DECIDERS, MILESTONE_WORKERS, SURVEY_READERS, can_edit_plan
 
 CLOSED_STATES = FINISHED_STATES
 
@@ -122,19 +122,17 @@ class PlanActions:
 
 
 def plan_actions(user, plan: SurveyPlan) -> PlanActions:
-    is_owner = plan.owner_id == user.pk or has_role(user, Role.DIRECTOR)
-    is_author = has_role(user, Role.SUPERVISOR, Role.DIRECTOR) and is_owner
+    """The plan page's buttons, by the same rules the services enforce (surveys.permissions)."""
+    is_author = can_edit_plan(user, plan)
     status = plan.status
     return PlanActions(
         edit=is_author and plan.is_editable,
         submit=is_author and plan.is_editable,
-        decide=has_role(user, Role.DIRECTOR)
-        and status == SurveyPlan.Status.SUBMITTED
-        and plan.submitted_by_id != user.pk,
+        decide=has_role(user, *DECIDERS) and status == SurveyPlan.Status.SUBMITTED and plan.submitted_by_id != user.pk,
         start=is_author and status == SurveyPlan.Status.APPROVED,
         complete=is_author and status == SurveyPlan.Status.IN_PROGRESS,
         work_on_milestones=status in (SurveyPlan.Status.APPROVED, SurveyPlan.Status.IN_PROGRESS)
-        and has_role(user, Role.SPECIALIST, Role.SUPERVISOR, Role.DIRECTOR),
+        and has_role(user, *MILESTONE_WORKERS),
     )
 
 

@@ -9,12 +9,11 @@ from cxcenter.errors import DomainError
 from cxcenter.models import User
 from cxcenter.roles import ensure_role
 from surveys.models import ArchiveSequence, PlanMilestone, SurveyPlan
-from surveys.permissions import MILESTONE_WORKERS
+from surveys.permissions import ARCHIVISTS
 from surveys.services.costs import refresh_cost_per_respondent
 from surveys.services.plans import mark_node_done
 
 # Node 10 is the specialist's (DOMAIN §1); the supervisor and the director may file a plan too.
-ARCHIVISTS = MILESTONE_WORKERS
 
 
 class ArchiveError(DomainError):

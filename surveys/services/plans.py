@@ -12,7 +12,7 @@ from cxcenter.errors import DomainError
 from cxcenter.models import Role, TimelineEntry, User
 from cxcenter.roles import ensure_role, has_role
 from surveys.models import PlanMilestone, SurveyBudget, SurveyPlan
-from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, ensure_plan_not_archived
+from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, can_edit_plan, ensure_plan_not_archived
 from surveys.services.costs import refresh_cost_per_respondent
 
 # Where each node's due date falls within the plan's period (0 = start, 1 = end); the report
@@ -38,7 +38,7 @@ def ensure_can_edit_plan(actor: User, plan: SurveyPlan) -> None:
     """The owner or a plan author may change a plan, and only while it is a draft or returned; never once archived."""
     ensure_role(actor, *PLAN_AUTHORS)
     ensure_plan_not_archived(plan)
-    if plan.owner_id != actor.pk and not has_role(actor, Role.DIRECTOR):
+    if not can_edit_plan(actor, plan):
         raise PermissionDenied(_("Only the plan's owner may change it."))
     if not plan.is_editable:
         raise PlanError(

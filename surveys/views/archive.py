@@ -7,11 +7,11 @@ from django.views.decorators.http import require_POST
 from cxcenter.roles import role_required
 from cxcenter.workflow import InvalidTransition
 from surveys.forms import ArchiveForm
-from surveys.permissions import SURVEY_READERS
+from surveys.permissions import ARCHIVISTS, SURVEY_READERS
 from surveys.selectors import archive as selectors
 from surveys.selectors.plans import get_plan_for
 from surveys.services import archive as services
-from surveys.services.archive import ARCHIVISTS, ArchiveError
+from surveys.services.archive import ArchiveError
 
 
 @role_required(*SURVEY_READERS)

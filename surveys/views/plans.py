@@ -11,9 +11,8 @@ from cxcenter.roles import has_role, role_required
 from cxcenter.selectors import return_comment, timeline_for
 from surveys import exports
 from surveys.forms import MilestoneDoneForm, MilestoneScheduleForm, SurveyPlanForm
-from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, SURVEY_READERS
+from surveys.permissions import DECIDERS, MILESTONE_WORKERS, PLAN_AUTHORS, SURVEY_READERS, can_archive
 from surveys.selectors import plans as selectors
-from surveys.selectors.archive import can_archive
 from surveys.selectors.reports import plan_reports
 from surveys.services import plans as services
 from surveys.services.plans import PlanError

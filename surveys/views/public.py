@@ -2,10 +2,8 @@
 
 import secrets
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.cache import never_cache
 
+from cxcenter.ratelimit import within_rate_limit
 from surveys.answers import frozen_form_questions, parse_answers
 from surveys.models import Invitation, InvitationBatch, Questionnaire
 from surveys.selectors.distribution import SurveyLink, survey_link
@@ -171,7 +170,9 @@ def open_survey_answer(request, slug):
         browser_key = browser_key or secrets.token_urlsafe(32)
         if request.method != "POST":
             return remember_browser(survey_form_page(request, questionnaire, language), browser_key)
-        if not within_rate_limit(request):
+        if not within_rate_limit(
+            request, "open-survey", limit=settings.CX_OPEN_SURVEY_MAX_POSTS, window=settings.CX_OPEN_SURVEY_WINDOW
+        ):
             page = render(request, "surveys/public/too_many.html", {"questionnaire": questionnaire}, status=429)
             page["Retry-After"] = str(settings.CX_OPEN_SURVEY_WINDOW)
             return page
@@ -213,21 +214,3 @@ def remember_browser(response, browser_key: str):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
-
-
-def within_rate_limit(request) -> bool:
-    """Count one submission from the client's address; False once it is past the limit of its window.
-
-    A fixed window in the shared cache (Redis in production), so every web worker counts against one limit.
-    The address is the one login protection sees (django-axes), so a proxy in front is configured once.
-    """
-    key = f"open-survey-posts:{get_client_ip_address(request) or 'unknown'}"
-    window = settings.CX_OPEN_SURVEY_WINDOW
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        # The window ended between add() and incr(): this submission opens a new one.
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= settings.CX_OPEN_SURVEY_MAX_POSTS
