@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from . import views
+from .converters import TokenConverter
+
+register_converter(TokenConverter, "token")
 
 urlpatterns = [
     # The customers' pages first: a survey campaign sends thousands of them, and Django tries patterns in order.

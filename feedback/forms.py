@@ -182,7 +182,7 @@ class PublicCaseForm(forms.Form):
         initial=Case.Kind.COMPLAINT,
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=100)
-    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    contact_email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
     contact_phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(label=_("Your message"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)

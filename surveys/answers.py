@@ -5,7 +5,7 @@ language, since the customer reads the survey in it.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, DecimalException, InvalidOperation
 from functools import cache
 
 from django.utils import translation
@@ -128,6 +128,9 @@ def parse_one(question: FormQuestion, values: list[str]) -> list[ParsedAnswer]:
         return [answer(number=decimal_number(value))]
     if len(value) > MAX_TEXT_LENGTH:
         raise ValueError(_("Please keep this answer under %(limit)d characters.") % {"limit": MAX_TEXT_LENGTH})
+    if "\x00" in value:
+        # PostgreSQL stores no NUL in text; Django's own forms refuse it with the same words.
+        raise ValueError(_("Null characters are not allowed."))
     return [answer(text=value)]
 
 
@@ -147,8 +150,9 @@ def whole_number(value: str, lowest: int, highest: int) -> Decimal:
 def decimal_number(value: str) -> Decimal:
     try:
         number = Decimal(value.replace(",", ""))
-    except InvalidOperation:
+        # Compared by size before any arithmetic: 1e999999999 is a Decimal, but abs() of it overflows.
+        if not number.is_finite() or number.adjusted() > MAX_NUMBER.adjusted() or abs(number) > MAX_NUMBER:
+            raise InvalidOperation
+    except DecimalException:
         raise ValueError(_("Enter a number, such as 12 or 3.5.")) from None
-    if not number.is_finite() or abs(number) > MAX_NUMBER:
-        raise ValueError(_("Enter a number, such as 12 or 3.5."))
     return number.quantize(Decimal("0.01"))

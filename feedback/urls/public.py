@@ -10,5 +10,5 @@ urlpatterns = [
     # Before the token route, which would take "new" for a token.
     path("new/", views.case_new, name="case-new"),
     path("new/thanks/", views.case_thanks, name="case-thanks"),
-    path("<str:token>/", views.case_confirm, name="case-confirm"),
+    path("<token:token>/", views.case_confirm, name="case-confirm"),
 ]

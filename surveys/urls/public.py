@@ -10,6 +10,6 @@ urlpatterns = [
     # Before the token routes, which would take "open" for a token.
     path("open/<slug:slug>/", views.open_survey_answer, name="open-survey"),
     path("open/<slug:slug>/thanks/", views.open_survey_thanks, name="open-survey-thanks"),
-    path("<str:token>/", views.survey_answer, name="survey-answer"),
-    path("<str:token>/thanks/", views.survey_thanks, name="survey-thanks"),
+    path("<token:token>/", views.survey_answer, name="survey-answer"),
+    path("<token:token>/thanks/", views.survey_thanks, name="survey-thanks"),
 ]
