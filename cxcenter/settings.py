@@ -86,14 +86,10 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only. `make run` and `make test` set DATABASE_URL themselves (scripts/with_services.py).
-if not env("DATABASE_URL", default=""):
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set. `make run` and `make test` start the embedded PostgreSQL themselves; "
-        "to run manage.py by hand, wrap it: .venv/bin/python scripts/with_services.py -- .venv/bin/python manage.py "
-        "…, or set DATABASE_URL=postgres://user:password@host:5432/name."
-    )
-DATABASES = {"default": env.db("DATABASE_URL")}
+# PostgreSQL only. Without DATABASE_URL: the embedded server that `make run` and `make test` start
+# (scripts/with_services.py), which listens on a socket in .pgdata/; manage.py by hand reaches it while one runs.
+EMBEDDED_DATABASE_URL = f"postgres://postgres@/cxcenter?host={BASE_DIR / '.pgdata'}"
+DATABASES = {"default": env.db("DATABASE_URL", default=EMBEDDED_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
