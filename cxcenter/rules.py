@@ -7,7 +7,9 @@ statistics and the row's own `is_overdue` property.
 
 import operator
 
+from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 LOOKUPS = {
     "exact": operator.eq,
@@ -36,3 +38,13 @@ def condition_holds(lookup: str, expected, row) -> bool:
     if value is None and name != "isnull":
         return False  # as in SQL: a comparison with NULL is not true
     return compare(value, expected)
+
+
+def not_done_by(today) -> Q:
+    """A task with a due date and a done date (a survey node, an improvement action) not done by its due date."""
+    return Q(done_on__isnull=True, due_date__lt=today)
+
+
+class DueTaskQuerySet(models.QuerySet):
+    def overdue(self, today=None):
+        return self.filter(not_done_by(today or timezone.localdate()))

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cxcenter.models import Customer, Department, private_storage
-from cxcenter.rules import holds
+from cxcenter.rules import DueTaskQuerySet, holds, not_done_by
 
 
 def new_confirmation_token() -> str:
@@ -40,16 +40,6 @@ class CaseQuerySet(models.QuerySet):
     def overdue(self, now=None):
         now = now or timezone.now()
         return self.filter(response_overdue(now) | resolution_overdue(now))
-
-
-def action_overdue(today) -> Q:
-    """An improvement action not done by its due date."""
-    return Q(done_on__isnull=True, due_date__lt=today)
-
-
-class ImprovementActionQuerySet(models.QuerySet):
-    def overdue(self, today=None):
-        return self.filter(action_overdue(today or timezone.localdate()))
 
 
 class Case(models.Model):
@@ -346,7 +336,7 @@ class ImprovementAction(models.Model):
     expected_effect = models.TextField(_("expected effect"), blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
 
-    objects = ImprovementActionQuerySet.as_manager()
+    objects = DueTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "due_date", "pk"]
@@ -367,7 +357,7 @@ class ImprovementAction(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return holds(action_overdue(timezone.localdate()), self)
+        return holds(not_done_by(timezone.localdate()), self)
 
 
 class ActionProgress(models.Model):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cxcenter.models import ApprovalStamps
-from cxcenter.rules import holds
+from cxcenter.rules import DueTaskQuerySet, holds, not_done_by
 
 # Completed or archived: the plan's work is finished.
 FINISHED_STATES = ("completed", "archived")
@@ -17,19 +17,9 @@ def plan_overdue(today) -> Q:
     return Q(report_due__lt=today) & ~Q(status__in=FINISHED_STATES)
 
 
-def node_overdue(today) -> Q:
-    """A survey node (调研节点) not done by its due date."""
-    return Q(done_on__isnull=True, due_date__lt=today)
-
-
 class SurveyPlanQuerySet(models.QuerySet):
     def overdue(self, today=None):
         return self.filter(plan_overdue(today or timezone.localdate()))
-
-
-class PlanMilestoneQuerySet(models.QuerySet):
-    def overdue(self, today=None):
-        return self.filter(node_overdue(today or timezone.localdate()))
 
 
 class SurveyPlan(ApprovalStamps):
@@ -168,7 +158,7 @@ class PlanMilestone(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = PlanMilestoneQuerySet.as_manager()
+    objects = DueTaskQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "node"]
@@ -186,7 +176,7 @@ class PlanMilestone(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return holds(node_overdue(timezone.localdate()), self)
+        return holds(not_done_by(timezone.localdate()), self)
 
     @property
     def is_late(self) -> bool:
